@@ -1,0 +1,35 @@
+// @ts-check
+import { defineConfig } from 'astro/config';
+import starlight from '@astrojs/starlight';
+import mdx from '@astrojs/mdx';
+
+// srcDir '.' keeps the layout flat: content/, components/, pages/ at the top level.
+export default defineConfig({
+  srcDir: '.',
+  outDir: './dist',
+  site: 'http://127.0.0.1:4321',
+  integrations: [
+    starlight({
+      title: { de: 'WebAssembly-Docker-Workshop', en: 'WebAssembly Docker Workshop' },
+      defaultLocale: 'de',
+      locales: {
+        de: { label: 'Deutsch', lang: 'de' },
+        en: { label: 'English', lang: 'en' },
+      },
+      // Chapter slugs are the same in both languages; Starlight localises the labels
+      // from each page's title.
+      sidebar: [
+        'index',
+        'why',
+        'how',
+        'setup',
+        'build',
+        'run',
+        'compose',
+        'performance',
+        'further-reading',
+      ],
+    }),
+    mdx(),
+  ],
+});

@@ -48,6 +48,8 @@ export const stepMessage = z
     exitCode: z.number().int().optional(),
     /** Why a step failed although its command exited 0 (expected output or check not met). */
     reason: z.string().optional(),
+    /** Id of a known error (docs/errors.md) that the failed step's output matched; the page shows its cause and fix. */
+    hint: z.string().optional(),
   })
   .strict();
 export const exitMessage = z.object({ type: z.literal('exit'), code: z.number().int() }).strict();

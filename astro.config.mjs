@@ -2,6 +2,7 @@
 import { defineConfig } from 'astro/config';
 import starlight from '@astrojs/starlight';
 import mdx from '@astrojs/mdx';
+import stepManifest from './integrations/step-manifest.ts';
 
 // srcDir '.' keeps the layout flat: content/, components/, pages/ at the top level.
 export default defineConfig({
@@ -15,6 +16,11 @@ export default defineConfig({
       locales: {
         de: { label: 'Deutsch', lang: 'de' },
         en: { label: 'English', lang: 'en' },
+      },
+      // Runnable steps: the terminal dock under every page, progress above the sidebar.
+      components: {
+        PageFrame: './components/TerminalPageFrame.astro',
+        Sidebar: './components/ProgressSidebar.astro',
       },
       // Chapter slugs are the same in both languages; Starlight localises the labels
       // from each page's title.
@@ -31,5 +37,7 @@ export default defineConfig({
       ],
     }),
     mdx(),
+    // Checks how pages use steps and writes <outDir>/workshop-steps.json for the runner (docs/steps.md).
+    stepManifest({ locales: ['de', 'en'] }),
   ],
 });

@@ -116,4 +116,14 @@ export const steps = defineSteps([
     requires: ['docker'],
     timeoutSeconds: 300,
   },
+  {
+    id: 'fib-measure-wasmtime',
+    dir: 'fibonacci',
+    command:
+      './measureAvgTime.sh "docker run --rm --network none --pull=never --runtime=io.containerd.wasmtime.v1 --platform=wasi/wasm demo/fibonacci_webassembly" 5',
+    expect: 'Average execution time over 5 runs',
+    needs: ['fib-build-wasm'],
+    requires: ['docker', 'wasm-runtime'],
+    timeoutSeconds: 300,
+  },
 ]);

@@ -28,8 +28,12 @@ export const resizeMessage = z
   })
   .strict();
 export const runMessage = z.object({ type: z.literal('run'), step: stepIdSchema }).strict();
+/** Optional flow control: the page confirms how many output bytes it has rendered (docs/protocol.md). */
+export const ackMessage = z
+  .object({ type: z.literal('ack'), bytes: z.number().int().min(1).max(2 ** 31) })
+  .strict();
 
-export const clientMessage = z.discriminatedUnion('type', [inputMessage, resizeMessage, runMessage]);
+export const clientMessage = z.discriminatedUnion('type', [inputMessage, resizeMessage, runMessage, ackMessage]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 
 // ---- server -> client (JSON text frames; pty output may also come as binary frames) ----
@@ -37,6 +41,17 @@ export type ClientMessage = z.infer<typeof clientMessage>;
 /** The status of a runnable step, as the page shows it in data-status. */
 export const stepStatusSchema = z.enum(['idle', 'running', 'passed', 'failed', 'skipped']);
 export type StepStatus = z.infer<typeof stepStatusSchema>;
+
+/** Stable values of a failed step message's `reason`; the page translates them (docs/protocol.md). */
+export const STEP_FAILURE_REASONS = [
+  'exit-code', // the command exited with a code other than 0 (see exitCode)
+  'expect-missing', // exited 0, but its output lacks the step's expected text
+  'check-failed', // exited 0, but the check command's output lacks check.expect
+  'timeout', // ran longer than the step's timeoutSeconds and was interrupted with Ctrl-C
+  'folder-missing', // the step's folder in the workspace could not be entered
+  'shell-exited', // the session's shell ended while the step ran
+] as const;
+export type StepFailureReason = (typeof STEP_FAILURE_REASONS)[number];
 
 export const outputMessage = z.object({ type: z.literal('output'), data: z.string() }).strict();
 export const stepMessage = z
@@ -62,7 +77,45 @@ export const errorMessage = z
   })
   .strict();
 
+/** The first message on every connection: which session the socket is attached to. */
+export const helloMessage = z
+  .object({
+    type: z.literal('hello'),
+    /** Session id; send it back as ?session= to re-attach after a reload or a dropped socket. */
+    session: z.string(),
+    /** true when this connection re-attached to a running session (its recent output follows). */
+    resumed: z.boolean(),
+    /** The shell the session runs, so the page can show the matching command variant. */
+    shell: z.enum(['bash', 'zsh', 'powershell']),
+  })
+  .strict();
+
+/** Stable codes of error messages; the page translates them (docs/protocol.md). */
+export const ERROR_CODES = [
+  'bad-json', // a text frame that is not JSON
+  'bad-message', // JSON that is no known client message
+  'binary-frame', // a binary frame from the client (only JSON text frames are accepted)
+  'unknown-step', // a run request for a step id the manifest does not have
+  'step-running', // a run request while another step of this session still runs
+  'shell-busy', // a run request while a command typed by the reader still runs
+  'too-many-sessions', // the runner already has its maximum number of sessions
+  'session-ended', // the session's shell has exited; reconnect to get a new one
+  'internal', // an unexpected server error (logged); the connection stays usable
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** WebSocket close codes the runner uses besides the standard ones (docs/protocol.md). */
+export const CLOSE_CODES = {
+  normal: 1000,
+  serverStopping: 1001,
+  messageTooBig: 1009,
+  tooManySessions: 1013,
+  /** Another connection attached to the same session. */
+  replaced: 4000,
+} as const;
+
 export const serverMessage = z.discriminatedUnion('type', [
+  helloMessage,
   outputMessage,
   stepMessage,
   exitMessage,

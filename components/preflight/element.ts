@@ -1,0 +1,132 @@
+// <preflight-panel>: asks the runner's doctor (GET /api/doctor, same origin, cookie
+// auth) what the reader's Docker can do, and lists every check with its status, detail,
+// fix and source. Without a runner it says how to start one. Labels: data-* attributes.
+import { publishDoctor } from '../terminal/runner-link.ts';
+
+interface CheckResult {
+  id: string;
+  status: 'ok' | 'warn' | 'fail' | 'skip';
+  title: string;
+  detail: string;
+  fix: string;
+  source: string;
+}
+
+const fill = (template: string, values: Record<string, string | number>) =>
+  template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, className: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+class PreflightPanel extends HTMLElement {
+  private running = false;
+
+  connectedCallback(): void {
+    this.querySelector<HTMLButtonElement>('button[data-check]')?.addEventListener('click', () => void this.check());
+  }
+
+  private label(name: string): string {
+    return this.dataset[name] ?? '';
+  }
+
+  private async check(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const button = this.querySelector<HTMLButtonElement>('button[data-check]')!;
+    const results = this.querySelector<HTMLElement>('[data-results]')!;
+    const status = this.querySelector<HTMLElement>('[data-status-text]')!;
+    button.disabled = true;
+    this.dataset.state = 'running';
+    status.textContent = this.label('labelRunning');
+    results.replaceChildren();
+    try {
+      let response: Response;
+      try {
+        response = await fetch(`/api/doctor?lang=${encodeURIComponent(this.dataset.lang ?? 'en')}`, {
+          credentials: 'same-origin',
+          headers: { accept: 'application/json' },
+        });
+      } catch {
+        this.showUnreachable(results, status);
+        return;
+      }
+      if (response.status === 401 || response.status === 403) {
+        this.dataset.state = 'unauthorized';
+        status.textContent = this.label('labelUnauthorized');
+        results.append(element('p', 'preflight__hint', this.label('labelUnauthorizedFix')));
+        return;
+      }
+      const type = response.headers.get('content-type') ?? '';
+      // A static host without the runner answers 404 (or an HTML page): no doctor there.
+      if (response.status === 404 || !type.includes('application/json')) {
+        this.showUnreachable(results, status);
+        return;
+      }
+      const body = (await response.json()) as { checks?: CheckResult[]; message?: string; error?: string };
+      if (!response.ok || !Array.isArray(body.checks)) {
+        throw new Error(body.message ?? body.error ?? `HTTP ${response.status}`);
+      }
+      this.showChecks(body.checks, results, status);
+      // Fresh results also update the requirement marks on this page's steps.
+      publishDoctor(body.checks.map(({ id, status: checkStatus }) => ({ id, status: checkStatus })));
+    } catch (error) {
+      this.dataset.state = 'failed';
+      status.textContent = fill(this.label('labelFailed'), { error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      this.running = false;
+      button.disabled = false;
+      button.textContent = this.label('labelAgain') || button.textContent;
+    }
+  }
+
+  private showUnreachable(results: HTMLElement, status: HTMLElement): void {
+    this.dataset.state = 'unreachable';
+    status.textContent = this.label('labelUnreachable');
+    const hint = element('p', 'preflight__hint', this.label('labelUnreachableFix'));
+    const command = element('pre', 'preflight__command');
+    command.append(element('code', '', this.label('doctorCommand')));
+    results.append(hint, command);
+  }
+
+  private showChecks(checks: CheckResult[], results: HTMLElement, status: HTMLElement): void {
+    const counts = { ok: 0, warn: 0, fail: 0, skip: 0 };
+    const list = element('ul', 'preflight__checks');
+    for (const check of checks) {
+      counts[check.status] = (counts[check.status] ?? 0) + 1;
+      const item = element('li', 'preflight__check');
+      item.dataset.checkId = check.id;
+      item.dataset.status = check.status;
+      const head = element('p', 'preflight__check-head');
+      head.append(
+        element('span', 'preflight__badge', this.label(`status${check.status[0]!.toUpperCase()}${check.status.slice(1)}`)),
+        ' ',
+        element('strong', '', check.title),
+      );
+      item.append(head, element('p', 'preflight__detail', check.detail));
+      if (check.status !== 'ok') {
+        const fix = element('p', 'preflight__fix');
+        fix.append(element('strong', '', `${this.label('labelFix')}: `), check.fix);
+        item.append(fix);
+      }
+      if (/^https:\/\//.test(check.source)) {
+        const source = element('p', 'preflight__source');
+        const link = element('a', '', check.source);
+        link.href = check.source;
+        link.rel = 'noopener noreferrer';
+        link.target = '_blank';
+        source.append(`${this.label('labelSource')}: `, link);
+        item.append(source);
+      }
+      list.append(item);
+    }
+    results.append(list);
+    this.dataset.state = counts.fail > 0 ? 'failed' : 'done';
+    status.textContent = fill(this.label('labelSummary'), counts);
+  }
+}
+
+if (!customElements.get('preflight-panel')) customElements.define('preflight-panel', PreflightPanel);

@@ -1,0 +1,78 @@
+// What the page knows about the local runner, shared by the steps, the terminal dock
+// and the progress panel. Everything here ships with the page, so it stays small: the
+// terminal itself (xterm.js, the socket) is loaded by the dock only when needed.
+import type { z } from 'zod';
+import type { stepMessage } from '../../server/protocol.ts';
+
+export type StepMessage = z.infer<typeof stepMessage>;
+
+export type RunnerState =
+  | 'unknown' // not probed yet
+  | 'absent' // no runner answers: static files, or it was never started
+  | 'available' // the runner answers; no terminal opened yet
+  | 'connecting'
+  | 'connected'
+  | 'reconnecting'
+  | 'stopped'; // it answered before, now it does not
+
+/** One line of GET /api/doctor (docs/doctor.md); only what the page needs. */
+export interface DoctorCheck {
+  id: string;
+  status: string;
+}
+
+/** What the terminal dock offers the rest of the page once it exists. */
+export interface TerminalDockApi {
+  /** Types the step's command into the session's shell; false when no runner is reachable. */
+  run(step: string): Promise<boolean>;
+  /** Re-seeds the session's workspace from the fixtures. */
+  resetWorkspace(): Promise<void>;
+}
+
+let state: RunnerState = 'unknown';
+let dock: TerminalDockApi | undefined;
+let doctorChecks: DoctorCheck[] | undefined;
+const stateListeners = new Set<(state: RunnerState) => void>();
+const stepListeners = new Set<(message: StepMessage, fromPage: boolean) => void>();
+const doctorListeners = new Set<(checks: DoctorCheck[]) => void>();
+
+export const getRunnerState = (): RunnerState => state;
+
+export function setRunnerState(next: RunnerState): void {
+  if (next === state) return;
+  state = next;
+  for (const listener of stateListeners) listener(next);
+}
+
+/** Calls back now and on every change of the runner's state. */
+export function onRunnerState(listener: (state: RunnerState) => void): void {
+  stateListeners.add(listener);
+  listener(state);
+}
+
+export const registerDock = (api: TerminalDockApi): void => {
+  dock = api;
+};
+export const getDock = (): TerminalDockApi | undefined => dock;
+
+/**
+ * Hands a step status to every step on the page. fromPage marks what a step element
+ * says about itself for the steps that need it (e.g. "skipped"), as opposed to what the
+ * runner (or the dock on its behalf) says about a step.
+ */
+export function publishStep(message: StepMessage, fromPage = false): void {
+  for (const listener of stepListeners) listener(message, fromPage);
+}
+export function onStepMessage(listener: (message: StepMessage, fromPage: boolean) => void): void {
+  stepListeners.add(listener);
+}
+
+export function publishDoctor(checks: DoctorCheck[]): void {
+  doctorChecks = checks;
+  for (const listener of doctorListeners) listener(checks);
+}
+/** Calls back with the preflight results, at once if they are already known. */
+export function onDoctor(listener: (checks: DoctorCheck[]) => void): void {
+  doctorListeners.add(listener);
+  if (doctorChecks) listener(doctorChecks);
+}

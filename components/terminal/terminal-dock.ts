@@ -1,0 +1,315 @@
+// <workshop-terminal-dock>: the panel under the text that holds the tab's terminal
+// (markup: components/TerminalDock.astro). It ships with every page, so it is small:
+// it finds out whether a runner answers, and loads the terminal (terminal-session.ts,
+// with xterm.js) only when the reader opens it or runs a step, or when it was open
+// before a reload or a move to another chapter in this tab.
+import { fill } from './fill.ts';
+import {
+  getRunnerState,
+  onRunnerState,
+  publishDoctor,
+  publishStep,
+  registerDock,
+  setRunnerState,
+  type DoctorCheck,
+  type RunnerState,
+} from './runner-link.ts';
+import type { TerminalSession } from './terminal-session.ts';
+
+const OPEN_KEY = 'workshop.terminal.open';
+const HEIGHT_KEY = 'workshop.terminal.height';
+const DOCTOR_KEY = 'workshop.doctor';
+/** Preflight results stay good for this long within a tab; the checks start containers. */
+const DOCTOR_MAX_AGE_MS = 5 * 60 * 1000;
+const MIN_HEIGHT = 120;
+const DEFAULT_HEIGHT = 280;
+/** Error codes that concern the step just requested (server/protocol.ts ERROR_CODES). */
+const RUN_ERRORS = ['step-running', 'shell-busy', 'unknown-step', 'session-ended'];
+
+function storage(kind: 'local' | 'session'): Storage | undefined {
+  try {
+    return kind === 'local' ? localStorage : sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Does a runner serve this page? Answers false for static files and stopped runners.
+ * A plain static server has no /api/health, and asking it anyway would put a 404 in the
+ * reader's console on every page; so the page first looks at its own response headers:
+ * the runner sends a Content-Security-Policy (and X-Workshop-Runner) with every page.
+ */
+async function probeRunner(): Promise<boolean> {
+  if (location.protocol !== 'http:' && location.protocol !== 'https:') return false;
+  try {
+    const page = await fetch(location.pathname, { method: 'HEAD', cache: 'no-store', credentials: 'same-origin' });
+    if (!page.headers.has('x-workshop-runner') && !page.headers.has('content-security-policy')) return false;
+    const response = await fetch('/api/health', { cache: 'no-store', credentials: 'same-origin' });
+    if (!response.ok) return false;
+    const body = (await response.json()) as { ok?: unknown };
+    return body.ok === true;
+  } catch {
+    return false;
+  }
+}
+
+class TerminalDock extends HTMLElement {
+  private labels: Record<string, string> = {};
+  private session: TerminalSession | undefined;
+  private loading: Promise<TerminalSession | undefined> | undefined;
+  private probing: Promise<boolean> | undefined;
+  private pendingRun: string | undefined;
+  private toggle!: HTMLButtonElement;
+  private body!: HTMLElement;
+  private screen!: HTMLElement;
+  private help!: HTMLElement;
+  private helpText!: HTMLElement;
+  private stateText!: HTMLElement;
+  private notice!: HTMLElement;
+  private grip!: HTMLElement;
+
+  connectedCallback(): void {
+    if (this.toggle) return;
+    this.labels = JSON.parse(this.dataset.labels ?? '{}') as Record<string, string>;
+    this.toggle = this.querySelector('.dock-toggle')!;
+    this.body = this.querySelector('.dock-body')!;
+    this.screen = this.querySelector('.dock-screen')!;
+    this.help = this.querySelector('.dock-help')!;
+    this.helpText = this.querySelector('.dock-help-text')!;
+    this.stateText = this.querySelector('.dock-state')!;
+    this.notice = this.querySelector('.dock-notice')!;
+    this.grip = this.querySelector('.dock-grip')!;
+
+    // Read before collapsing: collapsing forgets it.
+    const wasOpen = storage('session')?.getItem(OPEN_KEY) === '1';
+    this.classList.add('enhanced');
+    this.setHeight(Number(storage('local')?.getItem(HEIGHT_KEY)) || DEFAULT_HEIGHT);
+    this.setOpen(false);
+    this.toggle.addEventListener('click', () => void (this.isOpen ? this.close() : this.open({ focus: true })));
+    this.setUpResizing();
+    onRunnerState((state) => this.showState(state));
+
+    registerDock({
+      run: (step) => this.run(step),
+      resetWorkspace: () => this.resetWorkspace(),
+    });
+
+    void this.probe().then((available) => {
+      if (available && wasOpen) void this.open({ focus: false });
+      if (available && document.querySelector('workshop-step:not([data-requires=""])')) void this.loadDoctor();
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.toggle.getAttribute('aria-expanded') === 'true';
+  }
+
+  private probe(): Promise<boolean> {
+    this.probing ??= probeRunner().then((available) => {
+      const state = getRunnerState();
+      if (!available) setRunnerState(state === 'unknown' || state === 'absent' ? 'absent' : 'stopped');
+      else if (state === 'unknown' || state === 'absent' || state === 'stopped') setRunnerState('available');
+      return available;
+    });
+    const probing = this.probing;
+    void probing.finally(() => {
+      if (this.probing === probing) this.probing = undefined;
+    });
+    return probing;
+  }
+
+  private async run(step: string): Promise<boolean> {
+    const session = await this.open({ focus: false });
+    if (!session) return false;
+    this.pendingRun = step;
+    this.showNotice('');
+    if (!session.run(step)) {
+      // The socket is still connecting: send as soon as the runner greets us.
+      await this.whenConnected();
+      if (!session.run(step)) return false;
+    }
+    return true;
+  }
+
+  private whenConnected(): Promise<void> {
+    return new Promise((resolve) => {
+      const check = (state: RunnerState) => {
+        if (state === 'connected' || state === 'stopped' || state === 'absent') {
+          stateListeners.delete(check);
+          resolve();
+        }
+      };
+      stateListeners.add(check);
+      check(getRunnerState());
+    });
+  }
+
+  /** Opens the panel; loads and connects the terminal if a runner answers. */
+  private async open({ focus }: { focus: boolean }): Promise<TerminalSession | undefined> {
+    this.setOpen(true);
+    const state = getRunnerState();
+    if (!this.session && state !== 'available' && state !== 'connected' && !(await this.probe())) {
+      this.showHelp();
+      return undefined;
+    }
+    this.loading ??= this.loadSession();
+    const session = await this.loading;
+    if (focus) session?.focus();
+    return session;
+  }
+
+  private async loadSession(): Promise<TerminalSession | undefined> {
+    const { startSession } = await import('./terminal-session.ts');
+    this.help.hidden = true;
+    this.screen.hidden = false;
+    this.session = startSession(this.screen, this.labels.title, {
+      onState: (state) => setRunnerState(state),
+      onStep: (message) => {
+        if (message.step === this.pendingRun && message.status !== 'running') this.pendingRun = undefined;
+        publishStep(message);
+      },
+      onError: (code, message) => this.onRunnerError(code, message),
+      onExit: (code) => this.showNotice(fill(this.labels.exited, { code })),
+      onLost: () => {
+        setRunnerState('stopped');
+        this.showHelp();
+      },
+    });
+    return this.session;
+  }
+
+  private onRunnerError(code: string, message: string): void {
+    if (this.pendingRun && RUN_ERRORS.includes(code)) {
+      // The run did not start: the step goes back to idle and says why.
+      const step = this.pendingRun;
+      this.pendingRun = undefined;
+      publishStep({ type: 'step', step, status: 'idle', reason: code });
+    }
+    const text = this.labels[`error:${code}`] ?? message;
+    this.showNotice(fill(this.labels.error, { message: text }));
+  }
+
+  private close(): void {
+    this.setOpen(false);
+  }
+
+  private setOpen(open: boolean): void {
+    this.toggle.setAttribute('aria-expanded', String(open));
+    this.toggle.setAttribute('aria-label', open ? this.labels.hide : this.labels.open);
+    this.body.hidden = !open;
+    this.grip.hidden = !open;
+    if (open) storage('session')?.setItem(OPEN_KEY, '1');
+    else storage('session')?.removeItem(OPEN_KEY);
+    this.updateSpace();
+  }
+
+  private showHelp(): void {
+    this.screen.hidden = true;
+    this.help.hidden = false;
+    this.helpText.textContent = getRunnerState() === 'stopped' ? this.labels.stopped : this.labels.noRunner;
+  }
+
+  private showNotice(text: string): void {
+    this.notice.textContent = text;
+    this.notice.hidden = text === '';
+  }
+
+  private showState(state: RunnerState): void {
+    this.dataset.runner = state;
+    const text: Partial<Record<RunnerState, string>> = {
+      absent: this.labels.stateAbsent,
+      stopped: this.labels.stateStopped,
+      connecting: this.labels.connecting,
+      connected: this.labels.connected,
+      reconnecting: this.labels.reconnecting,
+    };
+    this.stateText.textContent = text[state] ?? '';
+    if (state === 'connected') this.showNotice('');
+    for (const listener of stateListeners) listener(state);
+  }
+
+  private async loadDoctor(): Promise<void> {
+    const cached = storage('session')?.getItem(DOCTOR_KEY);
+    if (cached) {
+      try {
+        const { at, checks } = JSON.parse(cached) as { at: number; checks: DoctorCheck[] };
+        if (Date.now() - at < DOCTOR_MAX_AGE_MS) return publishDoctor(checks);
+      } catch {
+        // a damaged cache entry: ask again
+      }
+    }
+    try {
+      const response = await fetch(`/api/doctor?lang=${document.documentElement.lang}`, { credentials: 'same-origin' });
+      if (!response.ok) return;
+      const body = (await response.json()) as { checks?: unknown };
+      if (!Array.isArray(body.checks)) return;
+      const checks = body.checks
+        .filter((c): c is DoctorCheck => typeof c?.id === 'string' && typeof c?.status === 'string')
+        .map(({ id, status }) => ({ id, status }));
+      storage('session')?.setItem(DOCTOR_KEY, JSON.stringify({ at: Date.now(), checks }));
+      publishDoctor(checks);
+    } catch {
+      // No preflight: steps are simply not marked, and a failing one shows its real output.
+    }
+  }
+
+  private async resetWorkspace(): Promise<void> {
+    throw new Error('not available yet');
+  }
+
+  // ---- height: a separator that can be dragged or moved with the arrow keys ----
+
+  private setHeight(height: number): void {
+    const max = Math.max(MIN_HEIGHT, Math.round(window.innerHeight * 0.8));
+    const clamped = Math.min(max, Math.max(MIN_HEIGHT, Math.round(height)));
+    this.style.setProperty('--dock-body-height', `${clamped}px`);
+    this.grip.setAttribute('aria-valuemin', String(MIN_HEIGHT));
+    this.grip.setAttribute('aria-valuemax', String(max));
+    this.grip.setAttribute('aria-valuenow', String(clamped));
+    storage('local')?.setItem(HEIGHT_KEY, String(clamped));
+    this.updateSpace();
+  }
+
+  private get height(): number {
+    return Number(this.grip.getAttribute('aria-valuenow')) || DEFAULT_HEIGHT;
+  }
+
+  /** Leaves room under the text so the dock never hides its end. */
+  private updateSpace(): void {
+    requestAnimationFrame(() => {
+      document.documentElement.style.setProperty('--workshop-dock-space', `${this.offsetHeight}px`);
+    });
+  }
+
+  private setUpResizing(): void {
+    this.grip.addEventListener('pointerdown', (down) => {
+      down.preventDefault();
+      const startY = down.clientY;
+      const startHeight = this.height;
+      this.grip.setPointerCapture(down.pointerId);
+      const move = (event: PointerEvent) => this.setHeight(startHeight + (startY - event.clientY));
+      const up = () => {
+        this.grip.removeEventListener('pointermove', move);
+        this.grip.removeEventListener('pointerup', up);
+        this.grip.removeEventListener('pointercancel', up);
+      };
+      this.grip.addEventListener('pointermove', move);
+      this.grip.addEventListener('pointerup', up);
+      this.grip.addEventListener('pointercancel', up);
+    });
+    this.grip.addEventListener('keydown', (event) => {
+      const step = event.shiftKey ? 100 : 20;
+      const next = { ArrowUp: this.height + step, ArrowDown: this.height - step, Home: MIN_HEIGHT, End: Infinity }[event.key];
+      if (next === undefined) return;
+      event.preventDefault();
+      this.setHeight(next);
+    });
+    window.addEventListener('resize', () => this.setHeight(this.height));
+  }
+}
+
+/** Waiters for the next runner state, used while a run request waits for the socket. */
+const stateListeners = new Set<(state: RunnerState) => void>();
+
+if (!customElements.get('workshop-terminal-dock')) customElements.define('workshop-terminal-dock', TerminalDock);

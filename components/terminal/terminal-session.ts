@@ -1,0 +1,214 @@
+// The terminal itself: xterm.js attached to the runner's WebSocket (docs/protocol.md).
+// Loaded with import() by the dock when a terminal is opened or a step is run, so that
+// a chapter page does not ship xterm.js until then (the page-weight test holds us to it).
+//
+// One session per browser tab: the runner's session id is kept in sessionStorage and sent
+// back as ?session= on every (re)connect, so a reload or another chapter re-attaches to
+// the same shell and the runner replays its recent output.
+import { FitAddon } from '@xterm/addon-fit';
+import { Terminal } from '@xterm/xterm';
+import '@xterm/xterm/css/xterm.css';
+import { CLOSE_CODES, serverMessage, TERMINAL_PATH, type ClientMessage } from '../../server/protocol.ts';
+import type { RunnerState, StepMessage } from './runner-link.ts';
+
+export const SESSION_KEY = 'workshop.terminal.session';
+
+/** How the session tells the dock what happens. */
+export interface SessionHooks {
+  onState(state: RunnerState): void;
+  onStep(message: StepMessage): void;
+  /** An error frame from the runner (code from server/protocol.ts ERROR_CODES). */
+  onError(code: string, message: string): void;
+  /** The shell ended; a new connection gets a new session. */
+  onExit(code: number): void;
+  /** The runner cannot be reached any more (stopped, or the network is gone). */
+  onLost(): void;
+}
+
+export interface TerminalSession {
+  /** Sends a run request; false when the socket is not open. */
+  run(step: string): boolean;
+  focus(): void;
+  /** Forgets the session id and connects to a fresh session. */
+  restart(): void;
+  dispose(): void;
+}
+
+// Acknowledging what xterm has rendered lets the runner pause a flooding command instead
+// of piling output up in the browser (server/output-pump.ts).
+const ACK_EVERY_BYTES = 64 * 1024;
+const ACK_IDLE_MS = 50;
+const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000];
+
+function readSessionId(): string | undefined {
+  try {
+    return sessionStorage.getItem(SESSION_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function writeSessionId(id: string | undefined): void {
+  try {
+    if (id) sessionStorage.setItem(SESSION_KEY, id);
+    else sessionStorage.removeItem(SESSION_KEY);
+  } catch {
+    // Storage disabled: the session lasts as long as this page.
+  }
+}
+
+export function startSession(mount: HTMLElement, label: string, hooks: SessionHooks): TerminalSession {
+  const terminal = new Terminal({
+    cursorBlink: true,
+    convertEol: false,
+    fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
+    fontSize: 14,
+    scrollback: 5000,
+    theme: { background: '#17181c' },
+  });
+  const fit = new FitAddon();
+  terminal.loadAddon(fit);
+  terminal.open(mount);
+  terminal.textarea?.setAttribute('aria-label', label);
+
+  let socket: WebSocket | undefined;
+  let disposed = false;
+  let attempt = 0;
+  let wroteOutput = false;
+  let renderedSinceAck = 0;
+  let ackTimer: ReturnType<typeof setTimeout> | undefined;
+  let reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+
+  const send = (message: ClientMessage): boolean => {
+    if (socket?.readyState !== WebSocket.OPEN) return false;
+    socket.send(JSON.stringify(message));
+    return true;
+  };
+
+  const sendAck = () => {
+    if (ackTimer) clearTimeout(ackTimer);
+    ackTimer = undefined;
+    if (renderedSinceAck > 0 && send({ type: 'ack', bytes: renderedSinceAck })) renderedSinceAck = 0;
+  };
+
+  const writeOutput = (data: Uint8Array | string, bytes: number) => {
+    wroteOutput = true;
+    terminal.write(data, () => {
+      renderedSinceAck += bytes;
+      if (renderedSinceAck >= ACK_EVERY_BYTES) sendAck();
+      else ackTimer ??= setTimeout(sendAck, ACK_IDLE_MS);
+    });
+  };
+
+  const sendSize = () => send({ type: 'resize', cols: terminal.cols, rows: terminal.rows });
+
+  const onMessage = (event: MessageEvent) => {
+    if (event.data instanceof ArrayBuffer) {
+      writeOutput(new Uint8Array(event.data), event.data.byteLength);
+      return;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(String(event.data));
+    } catch {
+      return; // not ours to crash on; the runner only sends JSON text frames
+    }
+    const parsed = serverMessage.safeParse(json);
+    if (!parsed.success) return;
+    const message = parsed.data;
+    switch (message.type) {
+      case 'hello':
+        // A re-attach replays the session's recent output: start from a clean screen so
+        // nothing shows twice.
+        if (wroteOutput) terminal.reset();
+        writeSessionId(message.session);
+        attempt = 0;
+        hooks.onState('connected');
+        sendSize();
+        break;
+      case 'output':
+        writeOutput(message.data, new TextEncoder().encode(message.data).byteLength);
+        break;
+      case 'step':
+        hooks.onStep(message);
+        break;
+      case 'error':
+        hooks.onError(message.code, message.message);
+        if (message.code === 'session-ended') writeSessionId(undefined);
+        break;
+      case 'exit':
+        writeSessionId(undefined);
+        hooks.onExit(message.code);
+        break;
+    }
+  };
+
+  const connect = () => {
+    if (disposed) return;
+    const url = new URL(TERMINAL_PATH, location.href);
+    url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    const id = readSessionId();
+    if (id) url.searchParams.set('session', id);
+    hooks.onState(attempt === 0 ? 'connecting' : 'reconnecting');
+    const ws = new WebSocket(url);
+    ws.binaryType = 'arraybuffer';
+    socket = ws;
+    ws.addEventListener('message', onMessage);
+    ws.addEventListener('close', (event) => {
+      if (socket !== ws || disposed) return;
+      socket = undefined;
+      // Another tab took this session over (e.g. a duplicated tab): start a session of our own.
+      if (event.code === CLOSE_CODES.replaced) writeSessionId(undefined);
+      if (event.code === CLOSE_CODES.tooManySessions) {
+        hooks.onError('too-many-sessions', event.reason);
+        return;
+      }
+      scheduleReconnect();
+    });
+  };
+
+  const scheduleReconnect = async () => {
+    if (attempt >= RECONNECT_DELAYS_MS.length) {
+      hooks.onLost();
+      return;
+    }
+    hooks.onState('reconnecting');
+    const delay = RECONNECT_DELAYS_MS[attempt++];
+    reconnectTimer = setTimeout(connect, delay);
+  };
+
+  terminal.onData((data) => send({ type: 'input', data }));
+  terminal.onResize(() => sendSize());
+  // Fit on every size change of the dock; the runner learns the new size through onResize.
+  const observer = new ResizeObserver(() => {
+    if (mount.clientWidth > 0 && mount.clientHeight > 0) fit.fit();
+  });
+  observer.observe(mount);
+  fit.fit();
+  connect();
+
+  return {
+    run: (step) => send({ type: 'run', step }),
+    focus: () => terminal.focus(),
+    restart() {
+      writeSessionId(undefined);
+      attempt = 0;
+      terminal.reset();
+      wroteOutput = false;
+      if (socket) {
+        const old = socket;
+        socket = undefined;
+        old.close(CLOSE_CODES.normal);
+      }
+      connect();
+    },
+    dispose() {
+      disposed = true;
+      if (reconnectTimer) clearTimeout(reconnectTimer);
+      if (ackTimer) clearTimeout(ackTimer);
+      observer.disconnect();
+      socket?.close(CLOSE_CODES.normal);
+      terminal.dispose();
+    },
+  };
+}

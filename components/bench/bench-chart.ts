@@ -15,21 +15,21 @@ const VARIANT_ORDER = ['native', 'node-wasi', 'browser', 'container-classic', 'c
 const order = (id: string) => (VARIANT_ORDER.indexOf(id) + 1 || 99);
 
 class RunnerUnavailable extends Error {
-  constructor(readonly code: 'no-runner' | 'unauthorized' | 'bench-busy' | 'bench-failed', message = code) {
+  constructor(readonly code: 'no-runner' | 'unauthorized' | 'bench-busy' | 'bench-failed', message: string = code) {
     super(message);
   }
 }
 
 export class BenchChart extends HTMLElement {
   private labels: Record<string, string> = {};
-  private lang = 'en';
+  private locale = 'en';
   private controller: AbortController | undefined;
   private stored: StoredBench | undefined;
   private el = <T extends Element>(selector: string) => this.querySelector<T>(selector)!;
 
   connectedCallback(): void {
     this.labels = JSON.parse(this.dataset.labels ?? '{}');
-    this.lang = document.documentElement.lang || 'en';
+    this.locale = document.documentElement.lang || 'en';
     this.el<HTMLButtonElement>('[data-action="run"]').addEventListener('click', () => void this.run());
     this.el<HTMLButtonElement>('[data-action="stop"]').addEventListener('click', () => this.controller?.abort());
     this.el<HTMLButtonElement>('[data-action="forget"]').addEventListener('click', () => {
@@ -59,18 +59,24 @@ export class BenchChart extends HTMLElement {
   }
 
   private formatMs(ms: number): string {
-    const fmt = (v: number, digits: number) => new Intl.NumberFormat(this.lang, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(v);
+    const fmt = (v: number, digits: number) => new Intl.NumberFormat(this.locale, { maximumFractionDigits: digits, minimumFractionDigits: digits }).format(v);
     if (ms >= 1000) return `${fmt(ms / 1000, ms >= 10_000 ? 1 : 2)} s`;
     return `${fmt(ms, ms >= 100 ? 0 : 1)} ms`;
   }
 
+  /** Axis ticks: round numbers, no trailing zeros (10 ms, 1 s, 0.5 s). */
+  private formatTick(ms: number): string {
+    const fmt = new Intl.NumberFormat(this.locale, { maximumFractionDigits: 1 });
+    return ms >= 1000 ? `${fmt.format(ms / 1000)} s` : `${fmt.format(ms)} ms`;
+  }
+
   private formatBytes(bytes: number): string {
     const mb = bytes / 1e6;
-    return `${new Intl.NumberFormat(this.lang, { maximumFractionDigits: mb >= 10 ? 1 : 2 }).format(mb)} MB`;
+    return `${new Intl.NumberFormat(this.locale, { maximumFractionDigits: mb >= 10 ? 1 : 2 }).format(mb)} MB`;
   }
 
   private formatDate(iso: string): string {
-    return new Intl.DateTimeFormat(this.lang, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
+    return new Intl.DateTimeFormat(this.locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
   }
 
   private setStatus(text: string): void {
@@ -140,7 +146,7 @@ export class BenchChart extends HTMLElement {
             results.push(event.result);
             this.show(this.snapshot(runs, warmup, variants, imageSizes, results, environment));
           } else if (event.type === 'error') {
-            throw new RunnerUnavailable(event.code === 'bench-aborted' ? 'bench-failed' : 'bench-failed', event.message);
+            throw new RunnerUnavailable('bench-failed', event.message);
           }
         }
       } catch (error) {
@@ -153,6 +159,8 @@ export class BenchChart extends HTMLElement {
       this.show(stored);
       this.setStatus([this.t('status.done', { date: this.formatDate(stored.savedAt) }), ...notes].join(' '));
     } catch (error) {
+      // Partial results were drawn while they came in; show the saved measurement again.
+      this.show(loadResults());
       if (controller.signal.aborted) this.setStatus(this.t('status.aborted'));
       else this.setStatus(this.t('status.failed', { message: (error as Error).message }));
     } finally {
@@ -177,7 +185,7 @@ export class BenchChart extends HTMLElement {
     };
   }
 
-  private show(stored: StoredBench): void {
+  private show(stored: StoredBench | undefined): void {
     this.stored = stored;
     this.render();
   }
@@ -259,7 +267,7 @@ export class BenchChart extends HTMLElement {
       const caption = document.createElement('figcaption');
       caption.textContent = this.t(`phase.${phase}`);
       const label = this.t('chart.label', { phase: this.t(`phase.${phase}`) });
-      figure.append(caption, spreadChart(rows, { label, axisLog: this.t('chart.axisLog'), axisLinear: this.t('chart.axisLinear'), noData: this.t('chart.noData') }, (ms) => this.formatMs(ms)));
+      figure.append(caption, spreadChart(rows, { label, axisLog: this.t('chart.axisLog'), axisLinear: this.t('chart.axisLinear'), noData: this.t('chart.noData') }, (ms) => this.formatMs(ms), (ms) => this.formatTick(ms)));
       host.append(figure);
     }
   }
@@ -333,7 +341,7 @@ export class BenchChart extends HTMLElement {
         const row = body.insertRow();
         row.dataset.variant = r.label;
         row.dataset.phase = phase;
-        const cells = [this.variantName(r.label), this.t(`phase.${phase}`), String(s?.n ?? 0), ...(s ? [s.mean, s.median, s.min, s.p95, s.max, s.stddev].map((v) => this.formatMs(v)) : Array(6).fill('–'))];
+        const cells = [this.variantName(r.label), this.t(`phaseShort.${phase}`), String(s?.n ?? 0), ...(s ? [s.mean, s.median, s.min, s.p95, s.max, s.stddev].map((v) => this.formatMs(v)) : Array(6).fill('–'))];
         for (const text of cells) row.insertCell().textContent = text;
       }
     }

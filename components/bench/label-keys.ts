@@ -31,6 +31,10 @@ export const BENCH_LABEL_KEYS = [
   'phase.run',
   'phase.shutdown',
   'phase.total',
+  'phaseShort.startup',
+  'phaseShort.run',
+  'phaseShort.shutdown',
+  'phaseShort.total',
   'chart.label',
   'chart.legend',
   'chart.axisLog',
@@ -76,6 +80,8 @@ export const BENCH_LABEL_KEYS = [
   'interpretation.share',
   'interpretation.text',
   'interpretation.cite',
+  'method.title',
+  'method.text',
 ] as const;
 
 export type BenchLabelKey = (typeof BENCH_LABEL_KEYS)[number];

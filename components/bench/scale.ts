@@ -32,7 +32,9 @@ export function logScale(min: number, max: number): Scale {
   const hi = Math.ceil(Math.log10(max));
   const span = Math.max(1, hi - lo);
   const ticks: number[] = [];
-  for (let e = lo; e <= hi; e++) for (const m of [1, 2, 5]) {
+  // Beyond two decades, 2 and 5 would crowd the axis labels into each other.
+  const multiples = hi - lo > 2 ? [1] : [1, 2, 5];
+  for (let e = lo; e <= hi; e++) for (const m of multiples) {
     const t = m * 10 ** e;
     if (t >= 10 ** lo && t <= 10 ** hi) ticks.push(Number(t.toPrecision(12)));
   }

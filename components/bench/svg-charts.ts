@@ -9,7 +9,7 @@ type Summary = z.infer<typeof summarySchema>;
 
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 680;
-const LABEL_WIDTH = 210;
+const LABEL_WIDTH = 250;
 const PLOT_LEFT = LABEL_WIDTH + 10;
 const PLOT_RIGHT = WIDTH - 70;
 const ROW = 30;
@@ -63,11 +63,11 @@ function axis(svg: SVGSVGElement, scale: Scale, rows: number, format: (v: number
 }
 
 /** One phase, one row per variant (and the article's means where they exist). */
-export function spreadChart(rows: readonly ChartRow[], texts: ChartTexts, format: (ms: number) => string): SVGSVGElement {
+export function spreadChart(rows: readonly ChartRow[], texts: ChartTexts, format: (ms: number) => string, tickFormat: (ms: number) => string = format): SVGSVGElement {
   const svg = frame(rows.length, texts);
   const values = rows.flatMap((r) => (r.kind === 'article' ? [r.meanMs ?? 0] : r.stats ? [r.stats.min, r.stats.max] : []));
   const scale = chooseScale(values);
-  const x = axis(svg, scale, rows.length, format, scale.kind === 'log' ? texts.axisLog : texts.axisLinear);
+  const x = axis(svg, scale, rows.length, tickFormat, scale.kind === 'log' ? texts.axisLog : texts.axisLinear);
   rows.forEach((row, i) => {
     const y = TOP + i * ROW + ROW / 2;
     const g = el('g', { class: `bench-svg__row bench-svg__row--${row.kind}`, 'data-label': row.label });

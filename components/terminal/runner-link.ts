@@ -9,6 +9,7 @@ export type StepMessage = z.infer<typeof stepMessage>;
 export type RunnerState =
   | 'unknown' // not probed yet
   | 'absent' // no runner answers: static files, or it was never started
+  | 'locked' // the runner answers, but this browser lacks its token cookie
   | 'available' // the runner answers; no terminal opened yet
   | 'connecting'
   | 'connected'
@@ -28,6 +29,9 @@ export interface TerminalDockApi {
   /** Re-seeds the session's workspace from the fixtures. */
   resetWorkspace(): Promise<void>;
 }
+
+/** sessionStorage key of the runner's session id for this tab (from the hello message). */
+export const SESSION_KEY = 'workshop.terminal.session';
 
 let state: RunnerState = 'unknown';
 let dock: TerminalDockApi | undefined;

@@ -73,6 +73,8 @@ class WorkshopStep extends HTMLElement {
     this.hideHint();
     this.setStatus('running', {});
     const sent = (await getDock()?.run(this.stepId)) ?? false;
+    // The opened terminal may cover the step: keep it in sight above the dock.
+    requestAnimationFrame(() => this.querySelector('.step-bar')?.scrollIntoView({ block: 'nearest' }));
     if (!sent) {
       this.show('idle', {});
       this.statusText.textContent = this.labels.noRunner;
@@ -84,7 +86,7 @@ class WorkshopStep extends HTMLElement {
     if (message.step === this.stepId) {
       if (fromPage) return; // our own notice to the steps that need this one
       this.setStatus(message.status, { exitCode: message.exitCode, reason: message.reason });
-      if (message.hint) this.showHint(message.hint);
+      if (message.hint) void this.showHint(message.hint);
       return;
     }
     if (!this.needs.includes(message.step)) return;
@@ -118,12 +120,12 @@ class WorkshopStep extends HTMLElement {
   private describe(status: Status, { exitCode, reason, blocker }: Detail): string {
     const l = this.labels;
     if (status === 'skipped') return fill(l.skipped, { step: blocker ?? this.blockingNeed() ?? '?' });
-    if (status === 'idle' && reason) return l[`reason:${reason}`] ?? reason; // the run did not start
+    if (status === 'idle' && reason) return l[`reason:${reason}`] ?? reason; // the run did not start (an error code)
     if (status !== 'failed') return l[status] ?? status;
     const headline = exitCode !== undefined && exitCode !== 0 ? fill(l.failedExit, { code: exitCode }) : l.failed;
     if (!reason || reason === 'exit-code') return headline;
     const why = l[`reason:${reason}`];
-    const text = why ? fill(why, { expect: this.dataset.expect ?? '', check: this.dataset.checkExpect ?? '' }) : reason;
+    const text = why ? fill(why, { exitCode: exitCode ?? '?' }) : reason;
     return `${headline}. ${text}`;
   }
 
@@ -155,10 +157,18 @@ class WorkshopStep extends HTMLElement {
     const box = this.querySelector<HTMLElement>('.step-hint')!;
     box.hidden = true;
     box.replaceChildren();
+    delete box.dataset.knownError;
   }
 
-  private showHint(hint: string): void {
+  /** Cause and fix of a known error; loaded on demand, it holds the texts of both languages. */
+  private async showHint(hint: string): Promise<void> {
     const box = this.querySelector<HTMLElement>('.step-hint')!;
+    try {
+      const { showKnownError } = await import('../known-error-view.ts');
+      if (showKnownError(box, hint, document.documentElement.lang)) return;
+    } catch {
+      // Texts not loadable (e.g. the runner stopped meanwhile): show the id below.
+    }
     const title = document.createElement('p');
     const strong = document.createElement('strong');
     strong.textContent = `${this.labels.hintTitle}: `;
@@ -166,6 +176,7 @@ class WorkshopStep extends HTMLElement {
     code.textContent = hint;
     title.append(strong, code);
     box.replaceChildren(title);
+    box.dataset.knownError = hint;
     box.hidden = false;
   }
 }

@@ -10,6 +10,7 @@ import {
   publishDoctor,
   publishStep,
   registerDock,
+  SESSION_KEY,
   setRunnerState,
   type DoctorCheck,
   type RunnerState,
@@ -40,17 +41,18 @@ function storage(kind: 'local' | 'session'): Storage | undefined {
  * reader's console on every page; so the page first looks at its own response headers:
  * the runner sends a Content-Security-Policy (and X-Workshop-Runner) with every page.
  */
-async function probeRunner(): Promise<boolean> {
-  if (location.protocol !== 'http:' && location.protocol !== 'https:') return false;
+async function probeRunner(): Promise<'absent' | 'locked' | 'available'> {
+  if (location.protocol !== 'http:' && location.protocol !== 'https:') return 'absent';
   try {
     const page = await fetch(location.pathname, { method: 'HEAD', cache: 'no-store', credentials: 'same-origin' });
-    if (!page.headers.has('x-workshop-runner') && !page.headers.has('content-security-policy')) return false;
-    const response = await fetch('/api/health', { cache: 'no-store', credentials: 'same-origin' });
-    if (!response.ok) return false;
-    const body = (await response.json()) as { ok?: unknown };
-    return body.ok === true;
+    if (!page.headers.has('x-workshop-runner') && !page.headers.has('content-security-policy')) return 'absent';
+    const health = await fetch('/api/health', { cache: 'no-store', credentials: 'same-origin' });
+    if (!health.ok || ((await health.json()) as { ok?: unknown }).ok !== true) return 'absent';
+    // Opened without the link that `npm start` prints: the runner would refuse the socket.
+    const auth = await fetch('/api/auth', { cache: 'no-store', credentials: 'same-origin' });
+    return auth.status === 401 ? 'locked' : 'available';
   } catch {
-    return false;
+    return 'absent';
   }
 }
 
@@ -106,11 +108,12 @@ class TerminalDock extends HTMLElement {
   }
 
   private probe(): Promise<boolean> {
-    this.probing ??= probeRunner().then((available) => {
+    this.probing ??= probeRunner().then((found) => {
       const state = getRunnerState();
-      if (!available) setRunnerState(state === 'unknown' || state === 'absent' ? 'absent' : 'stopped');
-      else if (state === 'unknown' || state === 'absent' || state === 'stopped') setRunnerState('available');
-      return available;
+      if (found === 'absent') setRunnerState(state === 'unknown' || state === 'absent' ? 'absent' : 'stopped');
+      else if (found === 'locked') setRunnerState('locked');
+      else if (['unknown', 'absent', 'stopped', 'locked'].includes(state)) setRunnerState('available');
+      return found === 'available';
     });
     const probing = this.probing;
     void probing.finally(() => {
@@ -135,7 +138,7 @@ class TerminalDock extends HTMLElement {
   private whenConnected(): Promise<void> {
     return new Promise((resolve) => {
       const check = (state: RunnerState) => {
-        if (state === 'connected' || state === 'stopped' || state === 'absent') {
+        if (state === 'connected' || state === 'stopped' || state === 'absent' || state === 'locked') {
           stateListeners.delete(check);
           resolve();
         }
@@ -163,7 +166,7 @@ class TerminalDock extends HTMLElement {
     const { startSession } = await import('./terminal-session.ts');
     this.help.hidden = true;
     this.screen.hidden = false;
-    this.session = startSession(this.screen, this.labels.title, {
+    this.session = startSession(this.screen, this.labels.screen, {
       onState: (state) => setRunnerState(state),
       onStep: (message) => {
         if (message.step === this.pendingRun && message.status !== 'running') this.pendingRun = undefined;
@@ -172,11 +175,24 @@ class TerminalDock extends HTMLElement {
       onError: (code, message) => this.onRunnerError(code, message),
       onExit: (code) => this.showNotice(fill(this.labels.exited, { code })),
       onLost: () => {
+        // Gone for good, or restarted with a new token (then this browser needs the new link)?
+        this.dropSession('');
         setRunnerState('stopped');
         this.showHelp();
+        void this.probe().then(() => this.showHelp());
       },
+      onReplaced: () => this.dropSession(this.labels.replaced),
     });
     return this.session;
+  }
+
+  /** Forgets the terminal; the next open or run starts a new one. */
+  private dropSession(notice: string): void {
+    this.session?.dispose();
+    this.session = undefined;
+    this.loading = undefined;
+    setRunnerState('available');
+    this.showNotice(notice);
   }
 
   private onRunnerError(code: string, message: string): void {
@@ -207,7 +223,8 @@ class TerminalDock extends HTMLElement {
   private showHelp(): void {
     this.screen.hidden = true;
     this.help.hidden = false;
-    this.helpText.textContent = getRunnerState() === 'stopped' ? this.labels.stopped : this.labels.noRunner;
+    const state = getRunnerState();
+    this.helpText.textContent = state === 'stopped' ? this.labels.stopped : state === 'locked' ? this.labels.locked : this.labels.noRunner;
   }
 
   private showNotice(text: string): void {
@@ -219,13 +236,13 @@ class TerminalDock extends HTMLElement {
     this.dataset.runner = state;
     const text: Partial<Record<RunnerState, string>> = {
       absent: this.labels.stateAbsent,
+      locked: this.labels.stateLocked,
       stopped: this.labels.stateStopped,
       connecting: this.labels.connecting,
       connected: this.labels.connected,
       reconnecting: this.labels.reconnecting,
     };
     this.stateText.textContent = text[state] ?? '';
-    if (state === 'connected') this.showNotice('');
     for (const listener of stateListeners) listener(state);
   }
 
@@ -254,8 +271,20 @@ class TerminalDock extends HTMLElement {
     }
   }
 
+  /** Asks the runner to re-seed this tab's workspace (server/workspace-reset.ts). */
   private async resetWorkspace(): Promise<void> {
-    throw new Error('not available yet');
+    const session = storage('session')?.getItem(SESSION_KEY);
+    // No session yet, or one the runner has forgotten: the next one starts from the fixtures anyway.
+    if (!session) return;
+    const response = await fetch('/api/workspace/reset', {
+      method: 'POST',
+      credentials: 'same-origin',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ session }),
+    });
+    if (response.ok || response.status === 404) return;
+    const body = (await response.json().catch(() => ({}))) as { error?: string };
+    throw new Error(this.labels[`error:${body.error}`] ?? body.error ?? `HTTP ${response.status}`);
   }
 
   // ---- height: a separator that can be dragged or moved with the arrow keys ----

@@ -9,9 +9,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { CLOSE_CODES, serverMessage, TERMINAL_PATH, type ClientMessage } from '../../server/protocol.ts';
-import type { RunnerState, StepMessage } from './runner-link.ts';
-
-export const SESSION_KEY = 'workshop.terminal.session';
+import { SESSION_KEY, type RunnerState, type StepMessage } from './runner-link.ts';
 
 /** How the session tells the dock what happens. */
 export interface SessionHooks {
@@ -23,6 +21,8 @@ export interface SessionHooks {
   onExit(code: number): void;
   /** The runner cannot be reached any more (stopped, or the network is gone). */
   onLost(): void;
+  /** Another tab attached to this session; this terminal is disconnected for good. */
+  onReplaced(): void;
 }
 
 export interface TerminalSession {
@@ -70,6 +70,9 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
   terminal.loadAddon(fit);
   terminal.open(mount);
   terminal.textarea?.setAttribute('aria-label', label);
+  // Tab belongs to the shell (completion), which would trap keyboard users inside the
+  // terminal; Shift+Tab is left to the browser so that focus can always move on.
+  terminal.attachCustomKeyEventHandler((event) => !(event.key === 'Tab' && event.shiftKey));
 
   let socket: WebSocket | undefined;
   let disposed = false;
@@ -149,6 +152,9 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
     url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
     const id = readSessionId();
     if (id) url.searchParams.set('session', id);
+    // The shell starts at the terminal's size, so its first prompt is not wrapped wrongly.
+    url.searchParams.set('cols', String(terminal.cols));
+    url.searchParams.set('rows', String(terminal.rows));
     hooks.onState(attempt === 0 ? 'connecting' : 'reconnecting');
     const ws = new WebSocket(url);
     ws.binaryType = 'arraybuffer';
@@ -157,8 +163,13 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
     ws.addEventListener('close', (event) => {
       if (socket !== ws || disposed) return;
       socket = undefined;
-      // Another tab took this session over (e.g. a duplicated tab): start a session of our own.
-      if (event.code === CLOSE_CODES.replaced) writeSessionId(undefined);
+      // Another tab took this session over (e.g. a duplicated tab). Reconnecting would take
+      // it back and start a tug of war: stop here; opening the terminal again starts anew.
+      if (event.code === CLOSE_CODES.replaced) {
+        writeSessionId(undefined);
+        hooks.onReplaced();
+        return;
+      }
       if (event.code === CLOSE_CODES.tooManySessions) {
         hooks.onError('too-many-sessions', event.reason);
         return;

@@ -9,9 +9,14 @@ export function formatSeconds(ms: number): string {
   return `${(ms / 1000).toFixed(3)} s`;
 }
 
+/** argv as one line a POSIX shell would split back into the same words (for display only). */
+export function displayCommand(argv: readonly string[]): string {
+  return argv.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`)).join(' ');
+}
+
 export function formatTable(result: BenchResult): string {
   const lines: string[] = [];
-  lines.push(`${result.label}: ${result.command.join(' ')}`);
+  lines.push(`${result.label}: ${displayCommand(result.command)}`);
   lines.push(
     `  ${result.runs} runs after ${result.warmup} warm-up` +
       (result.errors ? `, ${result.errors} failed (left out of the statistics)` : ''),

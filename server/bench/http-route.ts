@@ -1,0 +1,166 @@
+// POST /api/bench: runs the available variants and streams NDJSON, one BenchEvent
+// (bench-protocol.ts) per line: "plan", then "run" per run and "variant-done" per
+// variant, then "done" (or "error"). The runner mounts this behind its token,
+// Host and Origin checks; the handler itself only speaks node:http, so it fits
+// express and a bare server alike. One benchmark at a time: timings taken while
+// another benchmark runs would measure the contention.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { benchmark } from './benchmark.ts';
+import { benchEventSchema, benchRequestSchema, BENCH_PATH, type BenchEvent } from './bench-protocol.ts';
+import { BROWSER_VARIANT, environment, WASM_RUNTIMES, type DetectOptions } from './variants.ts';
+import { detectVariantsWithDoctor } from './doctor-verdicts.ts';
+import type { ApiRouteRegistrar } from '../api-routes.ts';
+import type { Log } from '../log.ts';
+
+/** Largest request body accepted; a bench request is a few dozen bytes. */
+const MAX_BODY_BYTES = 4096;
+/** A run longer than this is killed (the article's wasmedge runs took about 9 s). */
+const RUN_TIMEOUT_MS = 120_000;
+
+export interface BenchRouteOptions {
+  /** Overrides for variant detection (tests point it at other images). */
+  detect?: DetectOptions;
+  /** Logs one line per benchmark (never the token). */
+  log?: Log;
+}
+
+export interface BenchRoute {
+  method: 'POST';
+  path: typeof BENCH_PATH;
+  handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
+  /** Aborts a running benchmark (runner shutdown). */
+  abort(): void;
+}
+
+class BadRequest extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+  const type = request.headers['content-type'] ?? '';
+  if (!type.startsWith('application/json')) throw new BadRequest(415, 'bad-request', 'send the request as application/json');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of request as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new BadRequest(413, 'bad-request', `request body larger than ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
+  } catch {
+    throw new BadRequest(400, 'bad-request', 'the request body is not valid JSON');
+  }
+}
+
+function sendError(response: ServerResponse, status: number, code: string, message: string): void {
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+  response.end(JSON.stringify({ type: 'error', code, message }));
+}
+
+export function createBenchRoute(options: BenchRouteOptions = {}): BenchRoute {
+  let running: AbortController | null = null;
+  const log = options.log ?? (() => {});
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    let body: unknown;
+    try {
+      body = await readJsonBody(request);
+    } catch (error) {
+      if (error instanceof BadRequest) return sendError(response, error.status, error.code, error.message);
+      throw error;
+    }
+    const parsed = benchRequestSchema.safeParse(body);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      return sendError(response, 400, 'bad-request', `${issue.path.join('.') || 'body'}: ${issue.message}`);
+    }
+    if (running) return sendError(response, 409, 'bench-busy', 'a benchmark is already running; wait for it to finish');
+
+    const controller = new AbortController();
+    running = controller;
+    // The reader closed the page or pressed stop: end the current run (and its container) now.
+    response.on('close', () => {
+      if (!response.writableFinished) controller.abort();
+    });
+
+    response.writeHead(200, {
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    const send = (event: BenchEvent) => {
+      // Parsing our own events keeps the stream honest to the schema the page checks.
+      if (!response.destroyed) response.write(`${JSON.stringify(benchEventSchema.parse(event))}\n`);
+    };
+
+    const { runs, warmup, variants: wanted } = parsed.data;
+    const wants = (id: string) => !wanted || wanted.includes(id);
+    const started = Date.now();
+    try {
+      // The doctor's smoke runs decide which Wasm runtimes work (only asked when a Wasm variant is wanted).
+      const found = await detectVariantsWithDoctor({
+        ...options.detect,
+        buildNative: wants('native'),
+        askDoctor: WASM_RUNTIMES.some((r) => wants(`container-${r}`)),
+        signal: controller.signal,
+      });
+      send({
+        type: 'plan',
+        variants: found.variants.map(({ cwd: _cwd, ...info }) => ({ ...info, ...(wants(info.id) ? {} : { available: false, reason: 'not-requested' }) })),
+        imageSizes: found.imageSizes,
+        environment: environment(found.docker),
+      });
+      for (const variant of found.variants) {
+        if (controller.signal.aborted) break;
+        if (!variant.available || !variant.command || variant.id === BROWSER_VARIANT || !wants(variant.id)) continue;
+        const it = benchmark({ command: variant.command, cwd: variant.cwd, label: variant.id, runs, warmup, timeoutMs: RUN_TIMEOUT_MS, signal: controller.signal });
+        for (;;) {
+          const step = await it.next();
+          if (step.done) {
+            send({ type: 'variant-done', variant: variant.id, result: step.value });
+            break;
+          }
+          send({ type: 'run', variant: variant.id, ...step.value });
+        }
+      }
+      send(controller.signal.aborted ? { type: 'error', code: 'bench-aborted', message: 'the benchmark was stopped' } : { type: 'done' });
+      log('info', 'bench-finished', { runs, warmup, ms: Date.now() - started, aborted: controller.signal.aborted });
+    } catch (error) {
+      log('error', 'bench-failed', { error: (error as Error).message });
+      send({ type: 'error', code: 'bench-failed', message: (error as Error).message });
+    } finally {
+      running = null;
+      response.end();
+    }
+  }
+
+  return {
+    method: 'POST',
+    path: BENCH_PATH,
+    handle,
+    abort: () => running?.abort(),
+  };
+}
+
+/**
+ * Mounts POST /api/bench on the runner's /api router (server/api-routes.ts), which
+ * checks the token, Host and Origin before the handler runs. `benchRoutes(options)`
+ * lets a caller (tests) choose other images; registerBenchRoutes is the default.
+ */
+export function benchRoutes(options: BenchRouteOptions = {}): ApiRouteRegistrar {
+  return (router, context) => {
+    const route = createBenchRoute({ log: context.log, ...options });
+    router.post(BENCH_PATH.replace(/^\/api/, ''), (request, response, next) => {
+      route.handle(request, response).catch(next);
+    });
+  };
+}
+
+export const registerBenchRoutes: ApiRouteRegistrar = benchRoutes();

@@ -1,0 +1,146 @@
+// The HTTP side of the runner: the built site with a CSP, the token hand-off, the
+// health check and the token-protected /api routes other modules add.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import express, { type Request, type Response, type NextFunction } from 'express';
+import type { ApiContext, ApiRouteRegistrar } from './api-routes.ts';
+import { tokenCookie, type TokenGuard } from './auth.ts';
+import { contentSecurityPolicy, HtmlPolicyCache } from './csp.ts';
+import type { OriginPolicy } from './request-guards.ts';
+import { invalidTokenText } from './runner-texts.ts';
+
+export interface HttpAppOptions {
+  staticDir: string;
+  guard: TokenGuard;
+  origins: OriginPolicy;
+  port: () => number;
+  health: () => Record<string, unknown>;
+  apiRoutes: ApiRouteRegistrar[];
+  apiContext: ApiContext;
+}
+
+const LANGUAGES = ['de', 'en'] as const;
+const DEFAULT_LANGUAGE = 'de';
+
+/** The reader's preferred workshop language from Accept-Language (German by default). */
+export function preferredLanguage(acceptLanguage: string | undefined): (typeof LANGUAGES)[number] {
+  if (!acceptLanguage) return DEFAULT_LANGUAGE;
+  const ranked = acceptLanguage
+    .split(',')
+    .map((part, index) => {
+      const [tag, ...params] = part.trim().split(';');
+      const q = params.map((p) => /^\s*q=([\d.]+)/.exec(p)).find(Boolean);
+      return { lang: tag.trim().toLowerCase().split('-')[0], q: q ? Number(q[1]) : 1, index };
+    })
+    .filter((entry) => entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { lang } of ranked) if ((LANGUAGES as readonly string[]).includes(lang)) return lang as 'de' | 'en';
+  return DEFAULT_LANGUAGE;
+}
+
+export function createHttpApp(options: HttpAppOptions): express.Express {
+  const { staticDir, guard, origins } = options;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', 'strong');
+  const htmlPolicies = new HtmlPolicyCache();
+
+  // DNS rebinding: a request must name this server.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if (!origins.hostAllowed(req)) {
+      res.status(403).type('text/plain').send('Forbidden: unexpected Host header.\n');
+      return;
+    }
+    res.setHeader('Content-Security-Policy', contentSecurityPolicy());
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    res.setHeader('Referrer-Policy', 'no-referrer');
+    res.setHeader('X-Frame-Options', 'DENY');
+    res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
+    res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    next();
+  });
+
+  // The ready URL: trade ?token= for the cookie and redirect to the same page without it.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const url = new URL(req.originalUrl, 'http://runner.invalid');
+    const token = url.searchParams.get('token');
+    if (token === null || req.method !== 'GET') return next();
+    const result = guard.checkValue(token);
+    if (result !== 'ok') {
+      res.status(result === 'rate-limited' ? 429 : 403).type('text/plain');
+      res.send(invalidTokenText());
+      return;
+    }
+    url.searchParams.delete('token');
+    // One leading slash only: '//host' would be a redirect to another site.
+    const path = `/${url.pathname.replace(/^\/+/, '')}`;
+    const clean = path === '/' ? `/${preferredLanguage(req.headers['accept-language'])}/` : path;
+    res.setHeader('Set-Cookie', tokenCookie(options.port(), token));
+    res.setHeader('Cache-Control', 'no-store');
+    res.redirect(302, clean + url.search);
+  });
+
+  app.get('/api/health', (_req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({ ok: true, ...options.health() });
+  });
+
+  // Whether this browser holds the token cookie, so the page can explain what to do when it does not.
+  app.get('/api/auth', (req, res) => {
+    res.setHeader('Cache-Control', 'no-store');
+    const result = guard.check(req);
+    res.status(result === 'ok' ? 200 : result === 'rate-limited' ? 429 : 401).json({ authenticated: result === 'ok' });
+  });
+
+  const api = express.Router();
+  api.use((req: Request, res: Response, next: NextFunction) => {
+    if (!origins.originAllowed(req)) {
+      res.status(403).json({ error: 'forbidden-origin' });
+      return;
+    }
+    const result = guard.check(req);
+    if (result !== 'ok') {
+      res.status(result === 'rate-limited' ? 429 : 401).json({ error: result === 'rate-limited' ? 'rate-limited' : 'unauthorized' });
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-store');
+    next();
+  });
+  for (const register of options.apiRoutes) register(api, options.apiContext);
+  api.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: 'not-found' });
+  });
+  app.use('/api', api);
+
+  app.get('/', (req, res) => {
+    res.redirect(302, `/${preferredLanguage(req.headers['accept-language'])}/`);
+  });
+
+  app.use(
+    express.static(staticDir, {
+      index: ['index.html'],
+      redirect: true,
+      setHeaders: (res, path) => {
+        if (path.endsWith('.html')) res.setHeader('Content-Security-Policy', htmlPolicies.policyFor(path));
+      },
+    }),
+  );
+
+  const notFoundPage = join(staticDir, '404.html');
+  app.use((_req: Request, res: Response) => {
+    if (existsSync(notFoundPage)) {
+      res.setHeader('Content-Security-Policy', htmlPolicies.policyFor(notFoundPage));
+      res.status(404).sendFile(notFoundPage);
+    } else {
+      res.status(404).type('text/plain').send('Not found\n');
+    }
+  });
+
+  // Never show a stack trace to the page; log and answer 500.
+  app.use((error: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    options.apiContext.log('error', 'http-error', { error: String(error) });
+    if (!res.headersSent) res.status(500).type('text/plain').send('Internal error\n');
+  });
+
+  return app;
+}

@@ -1,0 +1,82 @@
+// All sessions of one runner, by id, with the limit on how many may exist at once.
+import { randomBytes } from 'node:crypto';
+import type { Log } from './log.ts';
+import { Session } from './session.ts';
+import type { ShellChoice } from './shell-choice.ts';
+import type { StepManifest } from './step-manifest.ts';
+import { StepRunner } from './step-runner.ts';
+import { createWorkspace } from './workspace.ts';
+
+export interface RegistryOptions {
+  maxSessions: number;
+  idleTimeoutMs: number;
+  workspacesDir: string;
+  fixturesDir: string;
+  shell: ShellChoice;
+  shellEnv?: Record<string, string | undefined>;
+  steps: StepManifest;
+  log: Log;
+}
+
+export class TooManySessionsError extends Error {
+  constructor(max: number) {
+    super(`The runner already has ${max} terminal sessions, its maximum. Close another workshop tab and try again.`);
+  }
+}
+
+export class SessionRegistry {
+  private readonly sessions = new Map<string, { session: Session; steps: StepRunner }>();
+  private starting = 0;
+  private closing = false;
+
+  constructor(private readonly options: RegistryOptions) {}
+
+  get size(): number {
+    return this.sessions.size + this.starting;
+  }
+
+  get maxSessions(): number {
+    return this.options.maxSessions;
+  }
+
+  get(id: string): { session: Session; steps: StepRunner } | undefined {
+    const entry = this.sessions.get(id);
+    return entry && !entry.session.ended ? entry : undefined;
+  }
+
+  all(): Session[] {
+    return [...this.sessions.values()].map((entry) => entry.session);
+  }
+
+  async create(cols: number, rows: number): Promise<{ session: Session; steps: StepRunner }> {
+    if (this.closing) throw new Error('The runner is stopping.');
+    if (this.size >= this.options.maxSessions) throw new TooManySessionsError(this.options.maxSessions);
+    this.starting++;
+    try {
+      const id = randomBytes(16).toString('base64url');
+      const workspaceDir = await createWorkspace(this.options.workspacesDir, this.options.fixturesDir, id);
+      const session = new Session({
+        id,
+        workspaceDir,
+        shell: this.options.shell,
+        extraEnv: this.options.shellEnv,
+        cols,
+        rows,
+        idleTimeoutMs: this.options.idleTimeoutMs,
+        log: this.options.log,
+        onEnded: (ended) => this.sessions.delete(ended.id),
+      });
+      const entry = { session, steps: new StepRunner(session, this.options.steps) };
+      this.sessions.set(id, entry);
+      return entry;
+    } finally {
+      this.starting--;
+    }
+  }
+
+  /** Ends every session and waits until their processes are gone. */
+  async closeAll(closeCode: number): Promise<void> {
+    this.closing = true;
+    await Promise.all(this.all().map((session) => session.end('runner stopping', closeCode)));
+  }
+}

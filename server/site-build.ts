@@ -1,0 +1,53 @@
+// `npm start` builds the site when dist/ is missing or older than its sources, so a
+// reader never sees a stale page (or a step the runner does not know).
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** What the built site is made from (relative to the project root). */
+export const SITE_SOURCES = [
+  'content',
+  'components',
+  'pages',
+  'public',
+  'integrations',
+  'fixtures',
+  'astro.config.mjs',
+  'content.config.ts',
+  'package.json',
+];
+
+/** Newest modification time below `path` (0 when it does not exist). */
+export function newestMtime(path: string): number {
+  let stat;
+  try {
+    stat = statSync(path);
+  } catch {
+    return 0;
+  }
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(path)) {
+    if (entry === 'node_modules' || entry.startsWith('.')) continue;
+    newest = Math.max(newest, newestMtime(join(path, entry)));
+  }
+  return newest;
+}
+
+/** True when dist/ lacks the site or the step manifest, or a source changed after the build. */
+export function siteNeedsBuild(root: string, distDir: string): boolean {
+  const outputs = [join(distDir, 'index.html'), join(distDir, 'workshop-steps.json')];
+  if (!outputs.every((file) => existsSync(file))) return true;
+  const builtAt = Math.min(...outputs.map((file) => statSync(file).mtimeMs));
+  return SITE_SOURCES.some((source) => newestMtime(join(root, source)) > builtAt);
+}
+
+/** Runs `astro build`; its output goes to stderr so stdout keeps only the ready line. */
+export function buildSite(root: string): Promise<number> {
+  const astro = join(root, 'node_modules', 'astro', 'astro.js');
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [astro, 'build'], { cwd: root, stdio: ['ignore', 2, 2] });
+    child.on('error', () => resolve(127));
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}

@@ -1,0 +1,229 @@
+// The runner refuses everything that is not the reader's own page: no token, a wrong
+// token, a foreign Origin (including another localhost port), a foreign Host.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { networkInterfaces } from 'node:os';
+import { after, before, test } from 'node:test';
+import { WebSocket } from 'ws';
+import type { ApiRouteRegistrar } from '../../server/api-routes.ts';
+import { CLOSE_CODES, MAX_CLIENT_MESSAGE_BYTES, TERMINAL_PATH } from '../../server/protocol.ts';
+import { startTestRunner, TerminalClient, type TestRunner } from './runner-harness.ts';
+
+const logLines: string[] = [];
+const testRoute: ApiRouteRegistrar = (router) => {
+  router.get('/test-secret', (_req, res) => {
+    res.json({ secret: 'only with the token' });
+  });
+};
+
+let runner: TestRunner;
+before(async () => {
+  runner = await startTestRunner({
+    apiRoutes: [testRoute],
+    log: (level, event, fields) => logLines.push(JSON.stringify({ level, event, ...fields })),
+  });
+});
+after(() => runner.dispose());
+
+/** Status of a refused upgrade, or 101 when the socket opened. */
+function upgradeStatus(path: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${runner.port}${path}`, { headers });
+    ws.once('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.once('error', (error) => {
+      if (!/Unexpected server response/.test(String(error))) reject(error);
+    });
+  });
+}
+
+function httpGet(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: runner.port, path, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+const own = () => `http://127.0.0.1:${runner.port}`;
+
+test('the terminal socket needs the token', async () => {
+  assert.equal(await upgradeStatus(TERMINAL_PATH), 401);
+  assert.equal(await upgradeStatus(`${TERMINAL_PATH}?token=wrong`), 401);
+  assert.equal(await upgradeStatus(`${TERMINAL_PATH}?token=${runner.token}x`), 401);
+  assert.equal(await upgradeStatus(TERMINAL_PATH, { Cookie: `workshop-token-${runner.port}=nope` }), 401);
+  assert.equal(await upgradeStatus(`${TERMINAL_PATH}?token=${runner.token}`), 101);
+  assert.equal(await upgradeStatus(TERMINAL_PATH, { Cookie: `other=1; workshop-token-${runner.port}=${runner.token}` }), 101);
+  assert.equal(await upgradeStatus(`/api/other?token=${runner.token}`), 404);
+});
+
+test('a foreign Origin is refused, even another localhost port', async () => {
+  const path = `${TERMINAL_PATH}?token=${runner.token}`;
+  assert.equal(await upgradeStatus(path, { Origin: 'http://evil.example' }), 403);
+  assert.equal(await upgradeStatus(path, { Origin: `http://127.0.0.1:${runner.port + 1}` }), 403);
+  assert.equal(await upgradeStatus(path, { Origin: `http://localhost:${runner.port + 1}` }), 403);
+  assert.equal(await upgradeStatus(path, { Origin: `https://127.0.0.1:${runner.port}` }), 403);
+  assert.equal(await upgradeStatus(path, { Origin: 'null' }), 403);
+  // localhost is one of our names, but the Origin must name the host the request went to.
+  assert.equal(await upgradeStatus(path, { Origin: `http://localhost:${runner.port}` }), 403);
+  assert.equal(await upgradeStatus(path, { Origin: own() }), 101);
+  assert.equal(await upgradeStatus(path, { Origin: `http://localhost:${runner.port}`, Host: `localhost:${runner.port}` }), 101);
+});
+
+test('a foreign Host header is refused (DNS rebinding)', async () => {
+  const path = `${TERMINAL_PATH}?token=${runner.token}`;
+  assert.equal(await upgradeStatus(path, { Host: `evil.example:${runner.port}` }), 403);
+  assert.equal(await upgradeStatus(path, { Host: `127.0.0.1:${runner.port + 1}` }), 403);
+  assert.equal(await upgradeStatus(path, { Host: 'evil.example', Origin: 'http://evil.example' }), 403);
+  assert.equal((await httpGet('/api/health', { Host: `evil.example:${runner.port}` })).status, 403);
+  assert.equal((await httpGet('/en/', { Host: `rebound.example:${runner.port}` })).status, 403);
+  assert.equal((await httpGet('/api/health')).status, 200);
+});
+
+test('the listening socket is on loopback only', async (t) => {
+  const hexPort = runner.port.toString(16).toUpperCase().padStart(4, '0');
+  let table = '';
+  try {
+    table = readFileSync('/proc/net/tcp', 'utf8') + readFileSync('/proc/net/tcp6', 'utf8');
+  } catch {
+    t.skip('no /proc/net/tcp on this system');
+    return;
+  }
+  const listening = table
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter((fields) => fields[1]?.endsWith(`:${hexPort}`) && fields[3] === '0A')
+    .map((fields) => fields[1].split(':')[0]);
+  assert.deepEqual(listening, ['0100007F'], 'only 127.0.0.1 listens on the port');
+
+  // And from a non-loopback address of this machine, nothing answers.
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((address) => address && address.family === 'IPv4' && !address.internal);
+  if (external) {
+    const refused = await new Promise<boolean>((resolve) => {
+      const req = request({ host: external.address, port: runner.port, path: '/api/health', timeout: 2000 }, () => resolve(false));
+      req.on('error', () => resolve(true));
+      req.on('timeout', () => {
+        req.destroy();
+        resolve(true);
+      });
+      req.end();
+    });
+    assert.equal(refused, true, `nothing answers on ${external.address}`);
+  }
+});
+
+test('the ready URL trades the token for an HttpOnly SameSite=Strict cookie and a clean URL', async () => {
+  const ready = await httpGet(`/?token=${runner.token}`, { 'Accept-Language': 'en-US,en;q=0.9,de;q=0.5' });
+  assert.equal(ready.status, 302);
+  assert.equal(ready.headers.location, '/en/');
+  const cookie = String(ready.headers['set-cookie']);
+  assert.match(cookie, new RegExp(`^workshop-token-${runner.port}=${runner.token};`));
+  assert.match(cookie, /HttpOnly/);
+  assert.match(cookie, /SameSite=Strict/);
+
+  const deeper = await httpGet(`/de/build/?token=${runner.token}&x=1`);
+  assert.equal(deeper.headers.location, '/de/build/?x=1');
+  const sneaky = await httpGet(`//evil.example/?token=${runner.token}`);
+  // Never a protocol-relative '//host' redirect to another site.
+  assert.match(String(sneaky.headers.location), /^\/[^/\\]/);
+
+  const wrong = await httpGet('/?token=not-the-token');
+  assert.equal(wrong.status, 403);
+  assert.equal(wrong.headers['set-cookie'], undefined);
+  assert.match(wrong.body, /npm start/);
+});
+
+test('the root redirects by Accept-Language, German by default', async () => {
+  assert.equal((await httpGet('/')).headers.location, '/de/');
+  assert.equal((await httpGet('/', { 'Accept-Language': 'en' })).headers.location, '/en/');
+  assert.equal((await httpGet('/', { 'Accept-Language': 'fr, en;q=0.8, de;q=0.9' })).headers.location, '/de/');
+  assert.equal((await httpGet('/', { 'Accept-Language': 'fr' })).headers.location, '/de/');
+});
+
+test('health answers without a token; added /api routes need it and our Origin', async () => {
+  const health = await httpGet('/api/health');
+  assert.equal(health.status, 200);
+  assert.equal(JSON.parse(health.body).ok, true);
+  const cookie = `workshop-token-${runner.port}=${runner.token}`;
+  assert.equal((await httpGet('/api/test-secret')).status, 401);
+  assert.equal((await httpGet('/api/test-secret', { Cookie: `workshop-token-${runner.port}=x` })).status, 401);
+  assert.equal((await httpGet('/api/test-secret', { Cookie: cookie, Origin: `http://127.0.0.1:${runner.port + 1}` })).status, 403);
+  const allowed = await httpGet('/api/test-secret', { Cookie: cookie, Origin: own() });
+  assert.equal(allowed.status, 200);
+  assert.equal(JSON.parse(allowed.body).secret, 'only with the token');
+  assert.equal((await httpGet('/api/test-secret', { Authorization: `Bearer ${runner.token}` })).status, 200);
+  assert.deepEqual(JSON.parse((await httpGet('/api/auth', { Cookie: cookie })).body), { authenticated: true });
+  assert.equal((await httpGet('/api/auth')).status, 401);
+});
+
+test('every page has a CSP without unsafe-inline scripts', async () => {
+  for (const path of ['/en/', '/de/why/', '/api/health', '/no-such-page', '/']) {
+    const response = await httpGet(path);
+    const csp = String(response.headers['content-security-policy']);
+    assert.match(csp, /script-src 'self'/, path);
+    assert.doesNotMatch(csp.split(';').find((d) => d.includes('script-src')) ?? '', /'unsafe-inline'|'unsafe-eval'/, path);
+    assert.match(csp, /frame-ancestors 'none'/, path);
+  }
+});
+
+test('oversized messages close the socket with 1009', async () => {
+  const client = await TerminalClient.connect(runner);
+  client.ws.send('x'.repeat(MAX_CLIENT_MESSAGE_BYTES + 1));
+  assert.equal(await client.closed, CLOSE_CODES.messageTooBig);
+});
+
+test('the token never appears in the logs', () => {
+  assert.ok(logLines.length > 0, 'something was logged');
+  assert.ok(!logLines.some((line) => line.includes(runner.token)));
+});
+
+test('failed token checks are rate-limited', async () => {
+  const limited = await startTestRunner();
+  try {
+    const status = (token: string) =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${limited.port}${TERMINAL_PATH}?token=${token}`);
+        ws.once('open', () => {
+          ws.close();
+          resolve(101);
+        });
+        ws.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.once('error', () => {});
+      });
+    const statuses: number[] = [];
+    for (let i = 0; i < 25; i++) statuses.push(await status(`guess-${i}`));
+    assert.equal(statuses[0], 401);
+    assert.equal(statuses.at(-1), 429);
+    // The right token still passes: a stale cookie retrying must not lock the reader out.
+    assert.equal(await status(limited.token), 101);
+    assert.equal(await status('guess-again'), 429);
+  } finally {
+    await limited.dispose();
+  }
+});
+
+test('past the maximum number of sessions a clear error and close code 1013', async () => {
+  const small = await startTestRunner({ maxSessions: 2 });
+  try {
+    const a = await TerminalClient.connect(small);
+    const b = await TerminalClient.connect(small);
+    const c = new TerminalClient(new WebSocket(`ws://127.0.0.1:${small.port}${TERMINAL_PATH}?token=${small.token}`));
+    assert.equal(await c.closed, CLOSE_CODES.tooManySessions);
+    assert.ok(c.messages.some((m) => m.type === 'error' && m.code === 'too-many-sessions' && /maximum/.test(m.message)));
+    await a.close();
+    await b.close();
+  } finally {
+    await small.dispose();
+  }
+});

@@ -1,7 +1,7 @@
 // `npm start` builds the site when dist/ is missing or older than its sources, so a
 // reader never sees a stale page (or a step the runner does not know).
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** What the built site is made from (relative to the project root). */
@@ -42,9 +42,16 @@ export function siteNeedsBuild(root: string, distDir: string): boolean {
   return SITE_SOURCES.some((source) => newestMtime(join(root, source)) > builtAt);
 }
 
+/** The astro CLI script, from the package's own `bin` entry (its file name changed across versions). */
+export function astroCliPath(root: string): string {
+  const packageDir = join(root, 'node_modules', 'astro');
+  const { bin } = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as { bin: string | Record<string, string> };
+  return join(packageDir, typeof bin === 'string' ? bin : bin.astro);
+}
+
 /** Runs `astro build`; its output goes to stderr so stdout keeps only the ready line. */
 export function buildSite(root: string): Promise<number> {
-  const astro = join(root, 'node_modules', 'astro', 'astro.js');
+  const astro = astroCliPath(root);
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [astro, 'build'], { cwd: root, stdio: ['ignore', 2, 2] });
     child.on('error', () => resolve(127));

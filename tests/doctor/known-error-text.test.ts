@@ -17,8 +17,8 @@ test('every hint id the runner can send has cause and fix in German and English'
 
 test('the real classic-store build error leads to a German and an English explanation', () => {
   const hint = matchKnownError('Step 1/3 : FROM scratch\noperating system is not supported\n');
-  assert.match(knownErrorText(hint, 'de')!.cause, /klassischen Image-Speicher/);
-  assert.match(knownErrorText(hint, 'de')!.fix, /containerd-Image-Speicher/);
+  assert.match(knownErrorText(hint, 'de')!.cause, /klassischen Image-Store/);
+  assert.match(knownErrorText(hint, 'de')!.fix, /containerd-Image-Store/);
   assert.match(knownErrorText(hint, 'en')!.cause, /classic image store/);
   assert.match(knownErrorText(hint, 'en')!.fix, /containerd image store/);
 });

@@ -43,8 +43,8 @@ test('a failed step hint is shown as cause, fix and source, in German and Englis
     assert.deepEqual(shown, [true, true, false]);
     const de = await page.locator('#de').innerText();
     assert.match(de, /Was schiefging/);
-    assert.match(de, /Ursache: Dein Docker bewahrt Images im klassischen Image-Speicher auf/);
-    assert.match(de, /Lösung: Schalte den containerd-Image-Speicher ein/);
+    assert.match(de, /Ursache: Dein Docker bewahrt Images im klassischen Image-Store auf/);
+    assert.match(de, /Lösung: Schalte den containerd-Image-Store ein/);
     assert.equal(await page.locator('#de a').getAttribute('href'), 'https://docs.docker.com/engine/storage/containerd/');
     assert.equal(await page.locator('#de').isVisible(), true);
     const en = await page.locator('#en').innerText();

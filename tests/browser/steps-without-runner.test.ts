@@ -2,24 +2,11 @@
 // they still read well, copy works, the terminal area says in the page's language how
 // to start the runner, nothing is logged as an error, and xterm.js is never loaded.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { steps } from '../../content/steps.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { requireDist } from '../helpers/dist.ts';
-import { serveStatic } from '../helpers/static-server.ts';
+import { useStaticSiteAndBrowser } from '../helpers/static-server.ts';
 
-let browser: Browser;
-let site: Awaited<ReturnType<typeof serveStatic>>;
-
-before(async () => {
-  site = await serveStatic(requireDist());
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const shared = useStaticSiteAndBrowser();
 
 const TEXTS = {
   de: { run: 'Ausführen', absent: 'Kein Runner', help: 'Es ist kein Runner erreichbar', notRun: 'Nicht ausgeführt' },
@@ -28,7 +15,7 @@ const TEXTS = {
 
 for (const lang of ['de', 'en'] as const) {
   test(`${lang}: without a runner the page loads cleanly and tells how to start it`, async () => {
-    const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+    const context = await shared.browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
     try {
       const page = await context.newPage();
       const errors: string[] = [];
@@ -40,7 +27,7 @@ for (const lang of ['de', 'en'] as const) {
       page.on('request', (request) => {
         if (request.resourceType() === 'script') scripts.push(request.url());
       });
-      await page.goto(`${site.origin}/${lang}/build/`);
+      await page.goto(`${shared.site.origin}/${lang}/build/`);
 
       const dock = page.locator('workshop-terminal-dock');
       await page.waitForSelector('workshop-terminal-dock[data-runner="absent"]');

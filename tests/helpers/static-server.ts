@@ -4,6 +4,9 @@ import { createServer, type Server } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
+import { after, before } from 'node:test';
+import { launchBrowser } from './browser.ts';
+import { requireDist } from './dist.ts';
 
 const types: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -42,4 +45,21 @@ export async function serveStatic(root: string): Promise<{ origin: string; close
     origin: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((ok) => server.close(() => ok())),
   };
+}
+
+/**
+ * Registers before/after hooks that serve the production build statically and
+ * launch Chromium once for the calling test file. Read the fields inside tests.
+ */
+export function useStaticSiteAndBrowser(): { site: Awaited<ReturnType<typeof serveStatic>>; browser: import('playwright-core').Browser } {
+  const shared = {} as { site: Awaited<ReturnType<typeof serveStatic>>; browser: import('playwright-core').Browser };
+  before(async () => {
+    shared.site = await serveStatic(requireDist());
+    shared.browser = await launchBrowser();
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.site?.close();
+  });
+  return shared;
 }

@@ -1,27 +1,15 @@
 // The plain site in a real Chromium against the real production build: every
 // chapter opens in both languages without console errors, the language switch
 // keeps the chapter, and a code block's copy button copies just the command.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.ts';
-import { requireDist } from '../helpers/dist.ts';
-import { serveStatic } from '../helpers/static-server.ts';
+import type { BrowserContext, Page } from 'playwright-core';
+import { useStaticSiteAndBrowser } from '../helpers/static-server.ts';
 import { steps } from '../../content/steps.ts';
 
 const CHAPTERS = ['', 'why', 'how', 'setup', 'build', 'run', 'compose', 'performance', 'further-reading'];
 
-let browser: Browser;
-let site: Awaited<ReturnType<typeof serveStatic>>;
-
-before(async () => {
-  site = await serveStatic(requireDist());
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const shared = useStaticSiteAndBrowser();
 
 /** Opens a page and collects every console error and uncaught exception on it. */
 async function openPage(context: BrowserContext, path: string): Promise<{ page: Page; errors: string[] }> {
@@ -31,13 +19,13 @@ async function openPage(context: BrowserContext, path: string): Promise<{ page: 
     if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
   });
   page.on('pageerror', (err) => errors.push(`uncaught: ${err.message}`));
-  const response = await page.goto(site.origin + path, { waitUntil: 'load' });
+  const response = await page.goto(shared.site.origin + path, { waitUntil: 'load' });
   assert.equal(response?.status(), 200, `${path} answers 200`);
   return { page, errors };
 }
 
 test('every chapter opens in both languages with a heading and no console errors', async () => {
-  const context = await browser.newContext();
+  const context = await shared.browser.newContext();
   try {
     for (const locale of ['de', 'en']) {
       for (const chapter of CHAPTERS) {
@@ -57,7 +45,7 @@ test('every chapter opens in both languages with a heading and no console errors
 });
 
 test('the language switch keeps the chapter', async () => {
-  const context = await browser.newContext();
+  const context = await shared.browser.newContext();
   try {
     const { page } = await openPage(context, '/de/build/');
     await page.locator('starlight-lang-select select').first().selectOption({ label: 'English' });
@@ -73,10 +61,10 @@ test('the language switch keeps the chapter', async () => {
 
 test('the root URL sends the reader to the language the browser prefers', async () => {
   for (const [locale, expected] of [['en-US', '/en/'], ['de-CH', '/de/'], ['fr-FR', '/de/']] as const) {
-    const context = await browser.newContext({ locale });
+    const context = await shared.browser.newContext({ locale });
     try {
       const page = await context.newPage();
-      await page.goto(site.origin + '/');
+      await page.goto(shared.site.origin + '/');
       await page.waitForURL(`**${expected}`);
       assert.equal(new URL(page.url()).pathname, expected, `${locale} lands on ${expected}`);
     } finally {
@@ -86,7 +74,7 @@ test('the root URL sends the reader to the language the browser prefers', async 
 });
 
 test("a step's copy button copies exactly the command: no prompt, no trailing newline", async () => {
-  const context = await browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
+  const context = await shared.browser.newContext({ permissions: ['clipboard-read', 'clipboard-write'] });
   try {
     for (const locale of ['de', 'en']) {
       const { page } = await openPage(context, `/${locale}/build/`);

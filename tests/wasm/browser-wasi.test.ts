@@ -1,27 +1,15 @@
 // hello.wasm and fibonacci.wasm run in a real Chromium through the page's button
 // (components/WasmInBrowser.astro), against the production build on a loopback server.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.ts';
-import { requireDist } from '../helpers/dist.ts';
-import { serveStatic } from '../helpers/static-server.ts';
+import { useStaticSiteAndBrowser } from '../helpers/static-server.ts';
 
-let browser: Browser;
-let site: Awaited<ReturnType<typeof serveStatic>>;
-
-before(async () => {
-  site = await serveStatic(requireDist());
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await site?.close();
-});
+const shared = useStaticSiteAndBrowser();
 
 /** A context that can only reach the loopback site: anything else is aborted and recorded. */
 async function loopbackContext(): Promise<{ context: BrowserContext; foreign: string[] }> {
-  const context = await browser.newContext();
+  const context = await shared.browser.newContext();
   const foreign: string[] = [];
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
@@ -47,7 +35,7 @@ for (const c of cases) {
       const errors: string[] = [];
       page.on('pageerror', (err) => errors.push(err.message));
       page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
-      await page.goto(site.origin + c.path, { waitUntil: 'load' });
+      await page.goto(shared.site.origin + c.path, { waitUntil: 'load' });
       const widget = page.locator('wasm-in-browser');
       assert.equal(await widget.count(), 1);
       const wasmResponse = page.waitForResponse((r) => r.url().endsWith('.wasm'));
@@ -75,7 +63,7 @@ test('a missing module is reported in the page, not thrown', { timeout: 60_000 }
   const { context } = await loopbackContext();
   try {
     const page = await context.newPage();
-    await page.goto(`${site.origin}/en/build/`, { waitUntil: 'load' });
+    await page.goto(`${shared.site.origin}/en/build/`, { waitUntil: 'load' });
     await page.locator('wasm-in-browser').evaluate((el) => el.setAttribute('data-src', '/_astro/does-not-exist.wasm'));
     await page.getByRole('button', { name: 'Run hello.wasm in the browser' }).click();
     await page.waitForFunction(() => document.querySelector('wasm-in-browser')?.getAttribute('data-state') === 'failed');

@@ -2,7 +2,7 @@
 // (components/WasmInBrowser.astro), against the production build on a loopback server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { useStaticSiteAndBrowser } from '../helpers/static-server.ts';
 
 const shared = useStaticSiteAndBrowser();

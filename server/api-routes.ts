@@ -5,7 +5,8 @@
 // (or a caller passes its own list to startRunner({ apiRoutes })). Every route a
 // registrar adds lives under /api/ and is token-protected: the request needs the
 // token cookie (or Authorization: Bearer <token>), a Host that names this server,
-// and, if present, an Origin equal to the runner's own.
+// and, if present, an Origin equal to the runner's own and a Sec-Fetch-Site of
+// same-origin or none (http-app.ts, request-guards.ts).
 //
 //   export const registerDoctorRoutes: ApiRouteRegistrar = (router) => {
 //     router.get('/doctor', async (req, res) => { res.json(await runDoctor()); });

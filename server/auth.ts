@@ -62,6 +62,8 @@ export class FailureLimiter {
 
   recordFailure(): void {
     this.failures.push(Date.now());
+    // Only the newest maxFailures matter for `blocked`: a flood of wrong tokens keeps this small.
+    if (this.failures.length > this.maxFailures) this.failures.splice(0, this.failures.length - this.maxFailures);
   }
 
   private prune(): void {
@@ -86,7 +88,9 @@ export class TokenGuard {
     const cookie = readCookie(request.headers.cookie, tokenCookieName(this.port()));
     if (cookie) candidates.push(cookie);
     const authorization = request.headers.authorization;
-    if (authorization?.startsWith('Bearer ')) candidates.push(authorization.slice(7).trim());
+    // The scheme name is case-insensitive (RFC 9110).
+    const bearer = /^bearer +(\S+)\s*$/i.exec(authorization ?? '');
+    if (bearer) candidates.push(bearer[1]);
     if (queryToken) candidates.push(queryToken);
     if (candidates.length === 0) return 'missing';
     if (candidates.some((candidate) => tokensEqual(candidate, this.token))) return 'ok';

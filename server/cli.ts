@@ -3,7 +3,8 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isLoopbackHost, parseCliArgs } from './cli-args.ts';
-import { silentLog, stderrLog } from './log.ts';
+import { writeLaunchPage, type LaunchPage } from './launch-page.ts';
+import { stderrLog } from './log.ts';
 import { openBrowser } from './open-browser.ts';
 import { startRunner, type RunningRunner } from './runner.ts';
 import { cliText } from './runner-texts.ts';
@@ -57,7 +58,12 @@ async function main(): Promise<number> {
 
   // The only line on stdout, and the only place the token is ever printed.
   process.stdout.write(`Workshop ready: ${runner.url}\n`);
-  if (options.open && !(await openBrowser(runner.url))) console.error(cliText('openFailed'));
+  // The browser gets a private file that forwards to the link, never the token as an argument.
+  let launchPage: LaunchPage | undefined;
+  if (options.open) {
+    launchPage = await writeLaunchPage(runner.url).catch(() => undefined);
+    if (!launchPage || !(await openBrowser(launchPage.fileUrl))) console.error(cliText('openFailed'));
+  }
 
   return new Promise<number>((resolveExit) => {
     let stopping = false;
@@ -69,9 +75,12 @@ async function main(): Promise<number> {
       stopping = true;
       console.error(cliText('stopping'));
       runner.close().then(
-        () => resolveExit(EXIT_OK),
+        async () => {
+          await launchPage?.remove().catch(() => {});
+          resolveExit(EXIT_OK);
+        },
         (error) => {
-          silentLog('error', 'stop-failed', { error: String(error) });
+          console.error(cliText('startFailed', { message: error instanceof Error ? error.message : String(error) }));
           resolveExit(EXIT_START_FAILED);
         },
       );

@@ -6,8 +6,9 @@ import express, { type Request, type Response, type NextFunction } from 'express
 import type { ApiContext, ApiRouteRegistrar } from './api-routes.ts';
 import { tokenCookie, type TokenGuard } from './auth.ts';
 import { contentSecurityPolicy, HtmlPolicyCache } from './csp.ts';
-import type { OriginPolicy } from './request-guards.ts';
+import { fetchSiteAllowed, type OriginPolicy } from './request-guards.ts';
 import { invalidTokenText } from './runner-texts.ts';
+import { staysInside } from './static-containment.ts';
 
 export interface HttpAppOptions {
   staticDir: string;
@@ -47,16 +48,17 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   // DNS rebinding: a request must name this server.
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if (!origins.hostAllowed(req)) {
-      res.status(403).type('text/plain').send('Forbidden: unexpected Host header.\n');
-      return;
-    }
+    // Headers first, so the refusal below carries them too.
     res.setHeader('Content-Security-Policy', contentSecurityPolicy());
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('X-Frame-Options', 'DENY');
     res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
     res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+    if (!origins.hostAllowed(req)) {
+      res.status(403).type('text/plain').send('Forbidden: unexpected Host header.\n');
+      return;
+    }
     next();
   });
 
@@ -94,7 +96,8 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
 
   const api = express.Router();
   api.use((req: Request, res: Response, next: NextFunction) => {
-    if (!origins.originAllowed(req)) {
+    // Origin for POSTs from other pages; Sec-Fetch-Site for their GETs, which carry no Origin.
+    if (!origins.originAllowed(req) || !fetchSiteAllowed(req)) {
       res.status(403).json({ error: 'forbidden-origin' });
       return;
     }
@@ -116,15 +119,17 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     res.redirect(302, `/${preferredLanguage(req.headers['accept-language'])}/`);
   });
 
-  app.use(
-    express.static(staticDir, {
-      index: ['index.html'],
-      redirect: true,
-      setHeaders: (res, path) => {
-        if (path.endsWith('.html')) res.setHeader('Content-Security-Policy', htmlPolicies.policyFor(path));
-      },
-    }),
-  );
+  const serveStatic = express.static(staticDir, {
+    index: ['index.html'],
+    redirect: true,
+    setHeaders: (res, path) => {
+      if (path.endsWith('.html')) res.setHeader('Content-Security-Policy', htmlPolicies.policyFor(path));
+    },
+  });
+  // express.static follows symbolic links; a link out of the site folder gets the 404 page.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    staysInside(staticDir, req.path).then((ok) => (ok ? serveStatic(req, res, next) : next()), next);
+  });
 
   const notFoundPage = join(staticDir, '404.html');
   app.use((_req: Request, res: Response) => {

@@ -4,10 +4,10 @@
 //
 // - The first output after a quiet moment goes out at once (keystroke echo stays fast);
 //   more output within BATCH_WINDOW_MS is gathered into one frame.
-// - Pressure = bytes queued here + bytes the socket has not sent yet, or, once the page
-//   acknowledges what it rendered, the bytes sent but not yet acknowledged. Above the
-//   high mark the pty is paused (the shell's writes block, as on a slow terminal);
-//   below the low mark it resumes.
+// - The pty is paused (the shell's writes block, as on a slow terminal) while the bytes
+//   queued here plus those the socket has not sent exceed 512 KiB, or, once the page
+//   acknowledges what it rendered, while more than 256 KiB are unacknowledged; it
+//   resumes below 128 KiB and 96 KiB.
 // - Ctrl-C drops what is queued here but not sent, as a tty flushes its output queue
 //   when it delivers SIGINT.
 import type { WebSocket } from 'ws';
@@ -16,6 +16,13 @@ export const BATCH_WINDOW_MS = 4;
 export const MAX_FRAME_BYTES = 256 * 1024;
 export const HIGH_WATER_BYTES = 512 * 1024;
 export const LOW_WATER_BYTES = 128 * 1024;
+/**
+ * Window for bytes sent but not yet acknowledged by the page. Smaller than the local mark:
+ * whatever is in flight must still be parsed by xterm.js before a prompt after Ctrl-C
+ * shows, and a slow renderer (software rendering, a loaded laptop) parses a few MB/s.
+ */
+export const ACK_HIGH_BYTES = 256 * 1024;
+export const ACK_LOW_BYTES = 96 * 1024;
 
 export interface PumpEvents {
   /** Called when the pty should stop (true) or resume (false) reading. */
@@ -44,9 +51,9 @@ export class OutputPump {
     return this.queuedBytes + this.ws.bufferedAmount;
   }
 
-  private get pressure(): number {
-    const local = this.serverBufferedBytes;
-    return this.ackMode ? Math.max(local, this.queuedBytes + this.sentBytes - this.ackedBytes) : local;
+  /** Bytes sent (or queued) that the page has not acknowledged yet; 0 without acks. */
+  private get inFlight(): number {
+    return this.ackMode ? this.queuedBytes + this.sentBytes - this.ackedBytes : 0;
   }
 
   write(chunk: Buffer): void {
@@ -112,13 +119,14 @@ export class OutputPump {
 
   private updatePressure(): void {
     if (this.closed) return;
-    const pressure = this.pressure;
-    if (!this.paused && pressure > HIGH_WATER_BYTES) {
+    const local = this.serverBufferedBytes;
+    const inFlight = this.inFlight;
+    if (!this.paused && (local > HIGH_WATER_BYTES || inFlight > ACK_HIGH_BYTES)) {
       this.paused = true;
       this.events.onPressure(true);
       // The socket emits no event when its buffer drains; look again shortly.
       this.pollTimer ??= setInterval(() => this.updatePressure(), 10);
-    } else if (this.paused && pressure < LOW_WATER_BYTES) {
+    } else if (this.paused && local < LOW_WATER_BYTES && inFlight < ACK_LOW_BYTES) {
       this.paused = false;
       if (this.pollTimer) clearInterval(this.pollTimer);
       this.pollTimer = undefined;

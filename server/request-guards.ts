@@ -6,10 +6,13 @@ import type { IncomingMessage } from 'node:http';
 export class OriginPolicy {
   private hosts = new Set<string>();
 
-  /** Call once the port is known; `extraHost` is the --host the reader chose, if any. */
-  configure(port: number, extraHost?: string): void {
+  /** Call once the port is known; `extraHosts` are the names --host makes reachable. */
+  configure(port: number, extraHosts: readonly string[] = []): void {
     const names = ['127.0.0.1', 'localhost', '[::1]'];
-    if (extraHost && !names.includes(extraHost)) names.push(extraHost.includes(':') && !extraHost.startsWith('[') ? `[${extraHost}]` : extraHost);
+    for (const host of extraHosts) {
+      const name = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+      if (!names.includes(name)) names.push(name);
+    }
     this.hosts = new Set(names.map((name) => `${name}:${port}`.toLowerCase()));
   }
 
@@ -29,4 +32,17 @@ export class OriginPolicy {
     const host = request.headers.host?.toLowerCase();
     return typeof host === 'string' && this.hosts.has(host) && origin.toLowerCase() === `http://${host}`;
   }
+}
+
+/**
+ * Browsers send no Origin on a cross-site GET (an <img>, a link, fetch in no-cors mode),
+ * and SameSite=Strict still sends our cookie from any other localhost port. Their
+ * Sec-Fetch-Site header tells such requests apart: only our own pages ('same-origin')
+ * and the reader typing the address ('none') may reach the token-protected routes.
+ * Clients that send no Sec-Fetch-Site (curl, tests, older browsers) pass; they still
+ * need the token, and a present Origin is checked as well.
+ */
+export function fetchSiteAllowed(request: IncomingMessage): boolean {
+  const site = request.headers['sec-fetch-site'];
+  return site === undefined || site === 'same-origin' || site === 'none';
 }

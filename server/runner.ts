@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { extraApiRoutes, type ApiRouteRegistrar } from './api-routes.ts';
 import { createToken, TokenGuard } from './auth.ts';
@@ -67,6 +67,19 @@ export interface RunningRunner {
   close(): Promise<void>;
 }
 
+/**
+ * Host names under which the reader may reach a runner bound to `host` besides the
+ * loopback names: the address itself, or for a wildcard bind every address of this machine.
+ */
+function reachableNames(host: string): string[] {
+  if (host === '127.0.0.1' || host === 'localhost') return [];
+  if (host !== '0.0.0.0' && host !== '::') return [host];
+  return Object.values(networkInterfaces())
+    .flat()
+    .filter((address) => address !== undefined && (host === '::' || address.family === 'IPv4'))
+    .map((address) => address!.address);
+}
+
 export async function startRunner(options: RunnerOptions = {}): Promise<RunningRunner> {
   const log = options.log ?? silentLog;
   const host = options.host ?? '127.0.0.1';
@@ -126,7 +139,7 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
     });
   });
   port = (server.address() as AddressInfo).port;
-  origins.configure(port, host === '127.0.0.1' ? undefined : host);
+  origins.configure(port, reachableNames(host));
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const origin = `http://${urlHost}:${port}`;
   log('info', 'runner-listening', { host, port, shell: shell.file, steps: steps.size, stepSource });

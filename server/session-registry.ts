@@ -5,7 +5,7 @@ import { Session } from './session.ts';
 import type { ShellChoice } from './shell-choice.ts';
 import type { StepManifest } from './step-manifest.ts';
 import { StepRunner } from './step-runner.ts';
-import { createWorkspace } from './workspace.ts';
+import { createWorkspace, removeWorkspace } from './workspace.ts';
 
 export interface RegistryOptions {
   maxSessions: number;
@@ -24,10 +24,17 @@ export class TooManySessionsError extends Error {
   }
 }
 
+export class RunnerStoppingError extends Error {
+  constructor() {
+    super('The runner is stopping.');
+  }
+}
+
 export class SessionRegistry {
   private readonly sessions = new Map<string, { session: Session; steps: StepRunner }>();
   private starting = 0;
   private closing = false;
+  private readonly creating = new Set<Promise<unknown>>();
 
   constructor(private readonly options: RegistryOptions) {}
 
@@ -48,13 +55,26 @@ export class SessionRegistry {
     return [...this.sessions.values()].map((entry) => entry.session);
   }
 
-  async create(cols: number, rows: number): Promise<{ session: Session; steps: StepRunner }> {
-    if (this.closing) throw new Error('The runner is stopping.');
+  create(cols: number, rows: number): Promise<{ session: Session; steps: StepRunner }> {
+    const work = this.createNow(cols, rows);
+    this.creating.add(work);
+    const forget = () => this.creating.delete(work);
+    work.then(forget, forget);
+    return work;
+  }
+
+  private async createNow(cols: number, rows: number): Promise<{ session: Session; steps: StepRunner }> {
+    if (this.closing) throw new RunnerStoppingError();
     if (this.size >= this.options.maxSessions) throw new TooManySessionsError(this.options.maxSessions);
     this.starting++;
     try {
       const id = randomBytes(16).toString('base64url');
       const workspaceDir = await createWorkspace(this.options.workspacesDir, this.options.fixturesDir, id);
+      // The runner began to stop while the workspace was copied: start no shell.
+      if (this.closing) {
+        await removeWorkspace(workspaceDir);
+        throw new RunnerStoppingError();
+      }
       const session = new Session({
         id,
         workspaceDir,
@@ -77,6 +97,7 @@ export class SessionRegistry {
   /** Ends every session and waits until their processes are gone. */
   async closeAll(closeCode: number): Promise<void> {
     this.closing = true;
+    await Promise.allSettled([...this.creating]);
     await Promise.all(this.all().map((session) => session.end('runner stopping', closeCode)));
   }
 }

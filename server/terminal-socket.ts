@@ -15,7 +15,7 @@ import {
   type ServerMessage,
 } from './protocol.ts';
 import type { OriginPolicy } from './request-guards.ts';
-import { TooManySessionsError, type SessionRegistry } from './session-registry.ts';
+import { RunnerStoppingError, TooManySessionsError, type SessionRegistry } from './session-registry.ts';
 import type { Session } from './session.ts';
 import type { StepRunner } from './step-runner.ts';
 
@@ -28,6 +28,8 @@ export interface TerminalSocketOptions {
 
 const DEFAULT_COLS = 80;
 const DEFAULT_ROWS = 24;
+/** What a client may send before its session has started; more closes the socket with 1009. */
+export const MAX_EARLY_BYTES = 1024 * 1024;
 
 export class TerminalSocketServer {
   readonly wss: WebSocketServer;
@@ -73,10 +75,18 @@ export class TerminalSocketServer {
     ws.on('error', (error) => this.options.log('warn', 'socket-error', { error: String(error) }));
     // Messages that arrive while the session starts are handled once it exists.
     const early: Array<[RawData, boolean]> = [];
+    let earlyBytes = 0;
     let target: { session: Session; steps: StepRunner } | undefined;
     ws.on('message', (data, isBinary) => {
-      if (target) this.onMessage(ws, target, data, isBinary);
-      else early.push([data, isBinary]);
+      if (target) return this.onMessage(ws, target, data, isBinary);
+      // Bounded: a client flooding before its shell exists must not grow the runner's memory.
+      earlyBytes += Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
+      if (earlyBytes > MAX_EARLY_BYTES) {
+        early.length = 0;
+        ws.close(CLOSE_CODES.messageTooBig, 'too much input before the session started');
+        return;
+      }
+      early.push([data, isBinary]);
     });
     ws.on('close', () => target?.session.detach(ws));
 
@@ -86,6 +96,10 @@ export class TerminalSocketServer {
     try {
       target = existing ?? (await registry.create(sizeParam(params.get('cols'), DEFAULT_COLS, 2, 1000), sizeParam(params.get('rows'), DEFAULT_ROWS, 1, 500)));
     } catch (error) {
+      if (error instanceof RunnerStoppingError) {
+        ws.close(CLOSE_CODES.serverStopping, 'runner stopping');
+        return;
+      }
       const tooMany = error instanceof TooManySessionsError;
       if (!tooMany) this.options.log('error', 'session-create-failed', { error: String(error) });
       sendJson(ws, { type: 'error', code: tooMany ? 'too-many-sessions' : 'internal', message: (error as Error).message });

@@ -227,3 +227,30 @@ test('past the maximum number of sessions a clear error and close code 1013', as
     await small.dispose();
   }
 });
+
+test('--host 0.0.0.0: reachable under this machine’s addresses, still refusing foreign Host names and no token', async (t) => {
+  const external = Object.values(networkInterfaces())
+    .flat()
+    .find((address) => address && address.family === 'IPv4' && !address.internal);
+  if (!external) {
+    t.skip('no non-loopback IPv4 address on this machine');
+    return;
+  }
+  const wide = await startTestRunner({ host: '0.0.0.0' });
+  try {
+    const get = (host: string, headers: Record<string, string> = {}) =>
+      new Promise<number>((resolve, reject) => {
+        const req = request({ host: external.address, port: wide.port, path: '/api/auth', headers: { Host: host, ...headers } }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    assert.equal(await get(`${external.address}:${wide.port}`), 401, 'reachable, but the token is still needed');
+    assert.equal(await get(`${external.address}:${wide.port}`, { Cookie: `workshop-token-${wide.port}=${wide.token}` }), 200);
+    assert.equal(await get(`evil.example:${wide.port}`, { Cookie: `workshop-token-${wide.port}=${wide.token}` }), 403);
+  } finally {
+    await wide.dispose();
+  }
+});

@@ -7,6 +7,8 @@ export const DEFAULT_RING_BUFFER_BYTES = 1024 * 1024;
 export class RingBuffer {
   private chunks: Buffer[] = [];
   private size = 0;
+  /** True once the oldest output has been dropped: the buffer then starts mid-stream. */
+  wrapped = false;
 
   constructor(readonly capacity = DEFAULT_RING_BUFFER_BYTES) {}
 
@@ -16,6 +18,7 @@ export class RingBuffer {
 
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
+    if (this.size + chunk.length > this.capacity) this.wrapped = true;
     if (chunk.length >= this.capacity) {
       // Copy: the tail of a large chunk must not keep the whole chunk alive.
       this.chunks = [Buffer.from(chunk.subarray(chunk.length - this.capacity))];

@@ -132,7 +132,13 @@ export class Session {
     const pump = new OutputPump(ws, { onPressure: (paused) => this.setPtyPaused(paused) });
     this.client = { ws, pump };
     this.send({ type: 'hello', session: this.id, resumed, shell: this.shellKind });
-    const recent = this.ring.snapshot();
+    let recent = this.ring.snapshot();
+    // After the oldest output fell out, the buffer may begin inside a line, a UTF-8
+    // character or an escape sequence: start the replay at the next line instead.
+    if (this.ring.wrapped) {
+      const newline = recent.indexOf(0x0a);
+      if (newline !== -1 && newline < 64 * 1024) recent = recent.subarray(newline + 1);
+    }
     if (recent.length > 0) pump.sendNow(recent);
   }
 

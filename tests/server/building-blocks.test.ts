@@ -56,6 +56,8 @@ test('ring buffer keeps the newest bytes up to its capacity', () => {
   assert.equal(ring.snapshot().toString(), 'cdefghijkl');
   ring.push(Buffer.from('0123456789ABC'));
   assert.equal(ring.snapshot().toString(), '3456789ABC');
+  assert.equal(ring.wrapped, true);
+  assert.equal(new RingBuffer(10).wrapped, false);
   fc.assert(
     fc.property(fc.array(fc.string({ maxLength: 30 })), fc.integer({ min: 1, max: 50 }), (parts, capacity) => {
       const r = new RingBuffer(capacity);

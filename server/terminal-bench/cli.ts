@@ -9,8 +9,8 @@ import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launchBrowser } from '../../tests/helpers/browser.ts';
 import { startRunner } from '../runner.ts';
+import { launchBareChromium } from './bare-chromium.ts';
 import { rawCtrlC, rawEcho, rawThroughput } from './raw-baseline.ts';
 import { socketCeiling } from './socket-ceiling.ts';
 
@@ -66,17 +66,21 @@ async function main(): Promise<void> {
     shell: '/bin/bash',
     shellEnv: { HOME: home },
   });
-  const browser = await launchBrowser();
+  // Not Playwright: its DevTools Network domain copies every WebSocket frame to Node and
+  // would be measured instead of the terminal (see bare-chromium.ts).
+  const browser = await launchBareChromium();
   let maxBuffered = 0;
   const sampler = setInterval(() => {
     maxBuffered = Math.max(maxBuffered, runner.bufferedBytes());
   }, 2);
   try {
     const page = await browser.newPage();
-    page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
     await page.goto(runner.url);
     await page.goto(`${runner.origin}/bench.html`);
-    await page.waitForFunction(() => (window as unknown as { benchReady?: boolean }).benchReady === true);
+    for (let i = 0; !(await page.evaluate(() => (window as unknown as { benchReady?: boolean }).benchReady === true, 0)); i++) {
+      if (i === 200) throw new Error('the bench page did not start (bench-client.js failed to load?)');
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
     type Bench = {
       connect(): Promise<void>;
       throughput(bytes: number): Promise<{ seconds: number; mbPerSecond: number }>;

@@ -3,10 +3,10 @@
 // machines (a loaded 2-core VM may cap the socket itself below the targets).
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Browser } from 'playwright-core';
 import { WebSocketServer } from 'ws';
+import type { BareBrowser } from './bare-chromium.ts';
 
-export async function socketCeiling(browser: Browser, bytes: number, pings: number): Promise<{ mbPerSecond: number; rttMs: number[] }> {
+export async function socketCeiling(browser: BareBrowser, bytes: number, pings: number): Promise<{ mbPerSecond: number; rttMs: number[] }> {
   const server = createServer((_req, res) => {
     res.setHeader('Content-Type', 'text/html');
     res.end('<!doctype html><title>socket ceiling</title>');

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { processesWithMarker, waitUntilGone } from './process-scan.ts';
+import { waitForProcesses, waitUntilGone } from './process-scan.ts';
 import { sleep, startTestRunner, TerminalClient } from './runner-harness.ts';
 
 /** Starts processes that try hard to outlive the terminal, then one in the foreground. */
@@ -15,9 +15,9 @@ async function startStubbornProcesses(client: TerminalClient): Promise<void> {
   client.type('sleep 301 & nohup sleep 302 >/dev/null 2>&1 & setsid sleep 303 & (trap "" HUP; exec sleep 304) &\r');
   client.type('echo "spawned-$((5 * 5))"; sleep 305\r');
   await client.waitForOutput('spawned-25');
-  await sleep(300);
-  // The shell, four background sleeps and the foreground one.
-  assert.ok(processesWithMarker(client.session).length >= 6, `found ${processesWithMarker(client.session).length}`);
+  // The shell, four background sleeps and the foreground one; they start asynchronously.
+  const found = await waitForProcesses(client.session, 6);
+  assert.ok(found.length >= 6, `found ${found.length}`);
 }
 
 test('after close() no process of any session is left', async () => {

@@ -31,3 +31,14 @@ export async function waitUntilGone(sessionId: string, timeoutMs = 5000): Promis
   }
   return left;
 }
+
+/** Waits until at least `count` processes of the session exist (a background job starts asynchronously). */
+export async function waitForProcesses(sessionId: string, count: number, timeoutMs = 5000): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  let found = processesWithMarker(sessionId);
+  while (found.length < count && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    found = processesWithMarker(sessionId);
+  }
+  return found;
+}

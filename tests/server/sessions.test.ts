@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { CLOSE_CODES, TERMINAL_PATH } from '../../server/protocol.ts';
-import { processesWithMarker, waitUntilGone } from './process-scan.ts';
+import { waitForProcesses, waitUntilGone } from './process-scan.ts';
 import { sleep, startTestRunner, TerminalClient, type TestRunner } from './runner-harness.ts';
 
 let runner: TestRunner;
@@ -87,7 +87,7 @@ test('a session without a page ends after the idle timeout, with all its process
     const client = await TerminalClient.connect(quick);
     client.type('sleep 300 & echo started-$((2 + 2))-bg\r');
     await client.waitForOutput('started-4-bg');
-    assert.ok(processesWithMarker(client.session).length >= 2, 'shell and sleep run');
+    assert.ok((await waitForProcesses(client.session, 2)).length >= 2, 'shell and sleep run');
     assert.equal(quick.sessionCount(), 1);
     await client.close();
     // Still there right after the page left: a reload would find it.

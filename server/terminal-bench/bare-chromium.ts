@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { findChromium } from '../../tests/helpers/browser.ts';
+import { findChromium, LOOPBACK_ONLY_CHROMIUM_FLAGS } from '../../tests/helpers/browser.ts';
 
 export interface BarePage {
   goto(url: string): Promise<void>;
@@ -29,19 +29,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function launchBareChromium(): Promise<BareBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'terminal-bench-chromium-'));
-  // The same flags as tests/helpers/browser.ts: loopback only, no background networking.
   const chrome = spawn(
     findChromium(),
     [
       '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
+      ...LOOPBACK_ONLY_CHROMIUM_FLAGS,
       '--remote-debugging-address=127.0.0.1',
       '--remote-debugging-port=0',
       `--user-data-dir=${profile}`,

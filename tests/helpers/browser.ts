@@ -18,21 +18,22 @@ export function findChromium(): string {
   );
 }
 
+/**
+ * Flags for every Chromium the project starts (tests and benchmarks). Without the
+ * background-networking flags Chromium tries to reach Google's hosts at every start;
+ * tests must only ever talk to loopback.
+ */
+export const LOOPBACK_ONLY_CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--disable-dev-shm-usage',
+];
+
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: findChromium(),
-    headless: true,
-    // Without the background-networking flags Chromium tries to reach Google's hosts
-    // at every start; tests must only ever talk to loopback.
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--disable-dev-shm-usage',
-    ],
-  });
+  return chromium.launch({ executablePath: findChromium(), headless: true, args: LOOPBACK_ONLY_CHROMIUM_FLAGS });
 }

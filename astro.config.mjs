@@ -19,8 +19,8 @@ export default defineConfig({
       },
       // Runnable steps: the terminal dock under every page, progress above the sidebar.
       components: {
-        PageFrame: './components/TerminalPageFrame.astro',
-        Sidebar: './components/ProgressSidebar.astro',
+        PageFrame: './components/terminal/TerminalPageFrame.astro',
+        Sidebar: './components/steps/ProgressSidebar.astro',
       },
       // Chapter slugs are the same in both languages; Starlight localises the labels
       // from each page's title.

@@ -1,7 +1,7 @@
 // Every runnable step of the workshop, once, for both languages. Pages show a step
 // with <Step id="..."/>; the runner executes it by id from the built manifest.
 // Test containers must never reach the network or pull: --network none --pull=never.
-import { defineSteps } from './step-schema.ts';
+import { defineSteps } from '../contracts/step-schema.ts';
 
 export const steps = defineSteps([
   // ---- docker-desktop-setup ----

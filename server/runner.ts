@@ -1,22 +1,25 @@
 // startRunner: one HTTP server on loopback that serves the built site and the terminal
-// WebSocket. Used by the CLI (server/cli.ts) and directly by the tests.
+// WebSocket. Used by the CLI (server/app/cli.ts) and directly by the tests.
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { extraApiRoutes, type ApiRouteRegistrar } from './api-routes.ts';
-import { createToken, TokenGuard } from './auth.ts';
-import { createHttpApp } from './http-app.ts';
-import { silentLog, type Log } from './log.ts';
-import { CLOSE_CODES } from './protocol.ts';
-import { OriginPolicy } from './request-guards.ts';
-import { SessionRegistry } from './session-registry.ts';
-import { chooseShell, shellKindOf, type ShellChoice } from './shell-choice.ts';
-import { loadStepManifest, parseStepManifest } from './step-manifest.ts';
-import { TerminalSocketServer } from './terminal-socket.ts';
+import { benchRoutes, type BenchRouteOptions } from './bench/http-route.ts';
+import { doctorRoutes } from './doctor/http-route.ts';
+import type { ApiRoute } from './http/route-contract.ts';
+import { createToken, TokenGuard } from './security/token.ts';
+import { createHttpApp } from './http/http-app.ts';
+import { silentLog, type Log } from './app/log.ts';
+import { CLOSE_CODES } from '../contracts/terminal-protocol.ts';
+import { OriginPolicy } from './security/request-guards.ts';
+import { SessionRegistry } from './socket/session-registry.ts';
+import { chooseShell, shellKindOf, type ShellChoice } from './shell/shell-choice.ts';
+import { loadStepManifest, parseStepManifest } from './steps/step-manifest.ts';
+import { TerminalSocketServer } from './socket/terminal-socket.ts';
+import { workspaceResetRoute } from './workspace/reset-route.ts';
 
-import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_SESSIONS, DEFAULT_PORT } from './runner-defaults.ts';
+import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_SESSIONS, DEFAULT_PORT } from './app/defaults.ts';
 
 export { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_SESSIONS, DEFAULT_PORT };
 
@@ -43,8 +46,10 @@ export interface RunnerOptions {
   shellEnv?: Record<string, string | undefined>;
   /** Token to use instead of a fresh random one (tests of the CLI only). */
   token?: string;
-  /** Routes added under /api behind the token; default: api-routes.ts extraApiRoutes. */
-  apiRoutes?: ApiRouteRegistrar[];
+  /** Options of the benchmark route (tests point it at other images). */
+  bench?: BenchRouteOptions;
+  /** Routes added under /api behind the credential, after the runner's own (tests). */
+  extraRoutes?: ApiRoute[];
   log?: Log;
 }
 
@@ -124,8 +129,14 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
     origins,
     port: () => port,
     health: () => ({ sessions: registry.size, maxSessions: registry.maxSessions, steps: steps.size }),
-    apiRoutes: options.apiRoutes ?? extraApiRoutes,
-    apiContext: { steps, staticDir, log, sessions: registry, fixturesDir },
+    // The route list: every /api route of the runner, each given only what it uses.
+    apiRoutes: [
+      doctorRoutes({ log }),
+      workspaceResetRoute({ sessions: registry, fixturesDir, log }),
+      benchRoutes({ log, ...options.bench }),
+      ...(options.extraRoutes ?? []),
+    ],
+    log,
   });
 
   const server: Server = createServer(app);

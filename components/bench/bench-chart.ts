@@ -3,16 +3,16 @@
 // the runner (POST /api/bench, NDJSON events). Results become SVG charts beside the
 // article's numbers, are kept in localStorage and can be downloaded as JSON and CSV.
 // All reader-facing text comes from data-labels (content/i18n, keys workshop.bench.*).
-import { benchEventSchema, BENCH_PATH, PHASES, type BenchResult, type ImageSize, type Phase, type VariantInfo } from '../../server/bench/bench-protocol.ts';
-import { toRunsCsv, toSummaryCsv } from '../../server/bench/format.ts';
+import { benchEventSchema, BENCH_PATH, PHASES, VARIANT_IDS, type BenchResult, type ImageSize, type Phase, type VariantInfo } from '../../contracts/bench-protocol.ts';
+import { toRunsCsv, toSummaryCsv } from '../../contracts/bench-csv.ts';
+import { runnerFetch } from '../runner/runner-api.ts';
 import { ARTICLE_IMAGE, ARTICLE_TOTALS } from './article-numbers.ts';
 import { BROWSER_VARIANT_ID, runBrowserVariant } from './browser-variant.ts';
 import { forgetResults, loadResults, saveResults, type StoredBench } from './result-store.ts';
 import { sizeChart, spreadChart, type ChartRow, type SizeRow } from './svg-charts.ts';
 
 /** Order of variants in charts and tables. */
-const VARIANT_ORDER = ['native', 'node-wasi', 'browser', 'container-classic', 'container-wasmtime', 'container-wasmedge', 'container-wasmer', 'container-wamr'];
-const order = (id: string) => (VARIANT_ORDER.indexOf(id) + 1 || 99);
+const order = (id: string) => ((VARIANT_IDS as readonly string[]).indexOf(id) + 1 || 99);
 
 class RunnerUnavailable extends Error {
   constructor(readonly code: 'no-runner' | 'unauthorized' | 'bench-busy' | 'bench-failed', message: string = code) {
@@ -171,7 +171,7 @@ export class BenchChart extends HTMLElement {
 
   private snapshot(runs: number, warmup: number, variants: VariantInfo[], imageSizes: ImageSize[], results: BenchResult[], environment: StoredBench['environment']): StoredBench {
     const known = new Set(variants.map((v) => v.id));
-    const allVariants = known.has(BROWSER_VARIANT_ID) ? variants : [{ id: BROWSER_VARIANT_ID, available: true }, ...variants];
+    const allVariants: VariantInfo[] = known.has(BROWSER_VARIANT_ID) ? variants : [{ id: BROWSER_VARIANT_ID, available: true }, ...variants];
     return {
       version: 1,
       savedAt: new Date().toISOString(),
@@ -193,11 +193,10 @@ export class BenchChart extends HTMLElement {
   private async postBench(runs: number, warmup: number, signal: AbortSignal): Promise<Response> {
     let response: Response;
     try {
-      response = await fetch(BENCH_PATH, {
+      response = await runnerFetch(BENCH_PATH, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ runs, warmup }),
-        credentials: 'same-origin',
         signal,
       });
     } catch (error) {

@@ -1,11 +1,11 @@
 // Runs the browser variant in a worker and turns its runs into a BenchResult with the
-// same statistics as the harness (server/bench/result.ts is pure and shared).
-import { resultOf } from '../../server/bench/result.ts';
-import type { BenchResult } from '../../server/bench/bench-protocol.ts';
+// same statistics as the harness (contracts/bench-result.ts is pure and shared).
+import { resultOf } from '../../contracts/bench-result.ts';
+import { BROWSER_VARIANT, type BenchResult } from '../../contracts/bench-protocol.ts';
 import type { BrowserBenchMessage, BrowserBenchRequest } from './browser-worker.ts';
 import wasmUrl from '../../fixtures/fibonacci/fibonacci.wasm?url';
 
-export const BROWSER_VARIANT_ID = 'browser';
+export const BROWSER_VARIANT_ID = BROWSER_VARIANT;
 
 export interface BrowserRunOptions {
   runs: number;

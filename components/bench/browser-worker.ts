@@ -4,7 +4,7 @@
 // page stays responsive and so compiling synchronously is allowed (Chromium limits
 // synchronous compilation on the main thread).
 import { ConsoleStdout, OpenFile, File, WASI } from '@bjorn3/browser_wasi_shim';
-import type { RunMeasurement } from '../../server/bench/bench-protocol.ts';
+import type { RunMeasurement } from '../../contracts/bench-protocol.ts';
 
 export interface BrowserBenchRequest {
   bytes: ArrayBuffer;

@@ -53,6 +53,7 @@ export const BENCH_LABEL_KEYS = [
   'reason.runtime-unusable',
   'reason.no-rustc',
   'reason.build-failed',
+  'reason.not-requested',
   'reason.unknown',
   'runErrors',
   'error.spawn-failed',

@@ -1,7 +1,7 @@
 // The reader's last measurement, kept in localStorage so it survives a reload and
 // can be compared after a change (another runtime, another machine's download).
-import { z } from 'zod';
-import { benchResultSchema, environmentSchema, imageSizeSchema, variantInfoSchema } from '../../server/bench/bench-protocol.ts';
+import { z } from '../../contracts/zod.ts';
+import { benchResultSchema, environmentSchema, imageSizeSchema, variantInfoSchema } from '../../contracts/bench-protocol.ts';
 
 export const STORAGE_KEY = 'workshop.bench.results.v1';
 

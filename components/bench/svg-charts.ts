@@ -2,7 +2,7 @@
 // shows the spread of one variant: a bar from min to p95, a line at the median, a dot
 // at the mean and a whisker to the max. The article's numbers (means only) are diamonds.
 import type { z } from 'zod';
-import type { summarySchema } from '../../server/bench/bench-protocol.ts';
+import type { summarySchema } from '../../contracts/bench-protocol.ts';
 import { chooseScale, linearScale, type Scale } from './scale.ts';
 
 type Summary = z.infer<typeof summarySchema>;

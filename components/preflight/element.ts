@@ -1,16 +1,11 @@
 // <preflight-panel>: asks the runner's doctor (GET /api/doctor, same origin, cookie
 // auth) what the reader's Docker can do, and lists every check with its status, detail,
 // fix and source. Without a runner it says how to start one. Labels: data-* attributes.
-import { publishDoctor } from '../terminal/runner-link.ts';
+import { DOCTOR_PATH } from '../../contracts/http-paths.ts';
+import { runnerFetch } from '../runner/runner-api.ts';
+import { publishDoctor } from '../runner/runner-link.ts';
 
-interface CheckResult {
-  id: string;
-  status: 'ok' | 'warn' | 'fail' | 'skip';
-  title: string;
-  detail: string;
-  fix: string;
-  source: string;
-}
+import type { CheckResult } from '../../contracts/http-api.ts';
 
 const fill = (template: string, values: Record<string, string | number>) =>
   template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
@@ -46,8 +41,7 @@ class PreflightPanel extends HTMLElement {
     try {
       let response: Response;
       try {
-        response = await fetch(`/api/doctor?lang=${encodeURIComponent(this.dataset.lang ?? 'en')}`, {
-          credentials: 'same-origin',
+        response = await runnerFetch(`${DOCTOR_PATH}?lang=${encodeURIComponent(this.dataset.lang ?? 'en')}`, {
           headers: { accept: 'application/json' },
         });
       } catch {

@@ -1,9 +1,9 @@
 // <workshop-terminal-dock>: the panel under the text that holds the tab's terminal
-// (markup: components/TerminalDock.astro). It ships with every page, so it is small:
+// (markup: components/terminal/TerminalDock.astro). It ships with every page, so it is small:
 // it finds out whether a runner answers, and loads the terminal (terminal-session.ts,
 // with xterm.js) only when the reader opens it or runs a step, or when it was open
 // before a reload or a move to another chapter in this tab.
-import { fill } from './fill.ts';
+import { fill } from '../runner/fill.ts';
 import {
   getRunnerState,
   onRunnerState,
@@ -14,7 +14,9 @@ import {
   setRunnerState,
   type DoctorCheck,
   type RunnerState,
-} from './runner-link.ts';
+} from '../runner/runner-link.ts';
+import type { ErrorCode } from '../../contracts/terminal-protocol.ts';
+import { fetchDoctorChecks, probeRunner, resetWorkspace, RunnerApiError } from '../runner/runner-api.ts';
 import type { TerminalSession } from './terminal-session.ts';
 
 const OPEN_KEY = 'workshop.terminal.open';
@@ -24,35 +26,14 @@ const DOCTOR_KEY = 'workshop.doctor';
 const DOCTOR_MAX_AGE_MS = 5 * 60 * 1000;
 const MIN_HEIGHT = 120;
 const DEFAULT_HEIGHT = 280;
-/** Error codes that concern the step just requested (server/protocol.ts ERROR_CODES). */
-const RUN_ERRORS = ['step-running', 'shell-busy', 'unknown-step', 'session-ended'];
+/** Error codes that concern the step just requested: the run did not start. */
+const RUN_ERRORS: readonly ErrorCode[] = ['step-running', 'shell-busy', 'unknown-step', 'session-ended'];
 
 function storage(kind: 'local' | 'session'): Storage | undefined {
   try {
     return kind === 'local' ? localStorage : sessionStorage;
   } catch {
     return undefined;
-  }
-}
-
-/**
- * Does a runner serve this page? Answers false for static files and stopped runners.
- * A plain static server has no /api/health, and asking it anyway would put a 404 in the
- * reader's console on every page; so the page first looks at its own response headers:
- * the runner sends a Content-Security-Policy (and X-Workshop-Runner) with every page.
- */
-async function probeRunner(): Promise<'absent' | 'locked' | 'available'> {
-  if (location.protocol !== 'http:' && location.protocol !== 'https:') return 'absent';
-  try {
-    const page = await fetch(location.pathname, { method: 'HEAD', cache: 'no-store', credentials: 'same-origin' });
-    if (!page.headers.has('x-workshop-runner') && !page.headers.has('content-security-policy')) return 'absent';
-    const health = await fetch('/api/health', { cache: 'no-store', credentials: 'same-origin' });
-    if (!health.ok || ((await health.json()) as { ok?: unknown }).ok !== true) return 'absent';
-    // Opened without the link that `npm start` prints: the runner would refuse the socket.
-    const auth = await fetch('/api/auth', { cache: 'no-store', credentials: 'same-origin' });
-    return auth.status === 401 ? 'locked' : 'available';
-  } catch {
-    return 'absent';
   }
 }
 
@@ -170,7 +151,7 @@ class TerminalDock extends HTMLElement {
       onState: (state) => setRunnerState(state),
       onStep: (message) => {
         if (message.step === this.pendingRun && message.status !== 'running') this.pendingRun = undefined;
-        publishStep(message);
+        publishStep({ source: 'runner', step: message.step, message });
       },
       onError: (code, message) => this.onRunnerError(code, message),
       onExit: (code) => this.showNotice(fill(this.labels.exited, { code })),
@@ -195,12 +176,12 @@ class TerminalDock extends HTMLElement {
     this.showNotice(notice);
   }
 
-  private onRunnerError(code: string, message: string): void {
+  private onRunnerError(code: ErrorCode, message: string): void {
     if (this.pendingRun && RUN_ERRORS.includes(code)) {
       // The run did not start: the step goes back to idle and says why.
       const step = this.pendingRun;
       this.pendingRun = undefined;
-      publishStep({ type: 'step', step, status: 'idle', reason: code });
+      publishStep({ source: 'refused', step, code });
     }
     const text = this.labels[`error:${code}`] ?? message;
     this.showNotice(fill(this.labels.error, { message: text }));
@@ -257,13 +238,9 @@ class TerminalDock extends HTMLElement {
       }
     }
     try {
-      const response = await fetch(`/api/doctor?lang=${document.documentElement.lang}`, { credentials: 'same-origin' });
-      if (!response.ok) return;
-      const body = (await response.json()) as { checks?: unknown };
-      if (!Array.isArray(body.checks)) return;
-      const checks = body.checks
-        .filter((c): c is DoctorCheck => typeof c?.id === 'string' && typeof c?.status === 'string')
-        .map(({ id, status }) => ({ id, status }));
+      const lang = document.documentElement.lang === 'de' ? 'de' : 'en';
+      const checks = await fetchDoctorChecks(lang);
+      if (!checks) return;
       storage('session')?.setItem(DOCTOR_KEY, JSON.stringify({ at: Date.now(), checks }));
       publishDoctor(checks);
     } catch {
@@ -271,20 +248,17 @@ class TerminalDock extends HTMLElement {
     }
   }
 
-  /** Asks the runner to re-seed this tab's workspace (server/workspace-reset.ts). */
+  /** Asks the runner to re-seed this tab's workspace (server/workspace/reset-route.ts). */
   private async resetWorkspace(): Promise<void> {
     const session = storage('session')?.getItem(SESSION_KEY);
-    // No session yet, or one the runner has forgotten: the next one starts from the fixtures anyway.
+    // No session yet: the next one starts from the fixtures anyway.
     if (!session) return;
-    const response = await fetch('/api/workspace/reset', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ session }),
-    });
-    if (response.ok || response.status === 404) return;
-    const body = (await response.json().catch(() => ({}))) as { error?: string };
-    throw new Error(this.labels[`error:${body.error}`] ?? body.error ?? `HTTP ${response.status}`);
+    try {
+      await resetWorkspace(session);
+    } catch (error) {
+      const code = error instanceof RunnerApiError ? error.code : String(error);
+      throw new Error(this.labels[`error:${code}`] ?? code, { cause: error });
+    }
   }
 
   // ---- height: a separator that can be dragged or moved with the arrow keys ----

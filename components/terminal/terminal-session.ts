@@ -8,15 +8,15 @@
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
-import { CLOSE_CODES, serverMessage, TERMINAL_PATH, type ClientMessage } from '../../server/protocol.ts';
-import { SESSION_KEY, type RunnerState, type StepMessage } from './runner-link.ts';
+import { CLOSE_CODES, serverMessage, TERMINAL_PATH, type ClientMessage, type ErrorCode } from '../../contracts/terminal-protocol.ts';
+import { SESSION_KEY, type RunnerState, type StepMessage } from '../runner/runner-link.ts';
 
 /** How the session tells the dock what happens. */
 export interface SessionHooks {
   onState(state: RunnerState): void;
   onStep(message: StepMessage): void;
-  /** An error frame from the runner (code from server/protocol.ts ERROR_CODES). */
-  onError(code: string, message: string): void;
+  /** An error frame from the runner, or the refusal of a new session. */
+  onError(code: ErrorCode, message: string): void;
   /** The shell ended; a new connection gets a new session. */
   onExit(code: number): void;
   /** The runner cannot be reached any more (stopped, or the network is gone). */
@@ -35,7 +35,7 @@ export interface TerminalSession {
 }
 
 // Acknowledging what xterm has rendered lets the runner pause a flooding command instead
-// of piling output up in the browser (server/output-pump.ts).
+// of piling output up in the browser (server/session/flow-control.ts).
 const ACK_EVERY_BYTES = 64 * 1024;
 const ACK_IDLE_MS = 50;
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000];

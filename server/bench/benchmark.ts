@@ -2,8 +2,8 @@
 // Progress comes out as an async iterator of events, which the CLI turns into a
 // progress bar and the HTTP route into NDJSON for the page.
 import { runOnce } from './run-once.ts';
-import { resultOf } from './result.ts';
-import { PHASES, type BenchResult, type RunMeasurement } from './bench-protocol.ts';
+import { resultOf } from '../../contracts/bench-result.ts';
+import { PHASES, type BenchResult, type RunMeasurement } from '../../contracts/bench-protocol.ts';
 
 export interface BenchmarkOptions {
   /** argv of the command; no shell unless the command is one. */
@@ -59,4 +59,4 @@ export async function runBenchmark(options: BenchmarkOptions): Promise<BenchResu
 }
 
 export { PHASES, resultOf };
-export { phaseStats } from './result.ts';
+export { phaseStats } from '../../contracts/bench-result.ts';

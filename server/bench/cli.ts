@@ -2,11 +2,11 @@
 import { basename } from 'node:path';
 import { benchmark } from './benchmark.ts';
 import { CliUsageError, parseBenchArgs, USAGE, type BenchCliOptions } from './cli-args.ts';
-import { formatTable, toSummaryCsv } from './format.ts';
+import { formatTable, toSummaryCsv } from '../../contracts/bench-csv.ts';
 import { ProgressBar } from './progress-bar.ts';
 import { environment, type Variant } from './variants.ts';
 import { detectVariantsWithDoctor } from './doctor-verdicts.ts';
-import type { BenchResult } from './bench-protocol.ts';
+import type { BenchResult } from '../../contracts/bench-protocol.ts';
 
 async function measure(options: BenchCliOptions, label: string, command: string[], cwd: string | undefined, signal: AbortSignal): Promise<BenchResult> {
   const bar = new ProgressBar();

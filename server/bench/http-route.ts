@@ -6,11 +6,11 @@
 // another benchmark runs would measure the contention.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { benchmark } from './benchmark.ts';
-import { benchEventSchema, benchRequestSchema, BENCH_PATH, type BenchEvent } from './bench-protocol.ts';
+import { benchEventSchema, benchRequestSchema, BENCH_PATH, type BenchEvent, type VariantId } from '../../contracts/bench-protocol.ts';
 import { BROWSER_VARIANT, environment, WASM_RUNTIMES, type DetectOptions } from './variants.ts';
 import { detectVariantsWithDoctor } from './doctor-verdicts.ts';
-import type { ApiRouteRegistrar } from '../api-routes.ts';
-import type { Log } from '../log.ts';
+import type { ApiRoute } from '../http/route-contract.ts';
+import type { Log } from '../app/log.ts';
 
 /** Largest request body accepted; a bench request is a few dozen bytes. */
 const MAX_BODY_BYTES = 4096;
@@ -28,8 +28,6 @@ export interface BenchRoute {
   method: 'POST';
   path: typeof BENCH_PATH;
   handle(request: IncomingMessage, response: ServerResponse): Promise<void>;
-  /** Aborts a running benchmark (runner shutdown). */
-  abort(): void;
 }
 
 class BadRequest extends Error {
@@ -101,7 +99,7 @@ export function createBenchRoute(options: BenchRouteOptions = {}): BenchRoute {
     };
 
     const { runs, warmup, variants: wanted } = parsed.data;
-    const wants = (id: string) => !wanted || wanted.includes(id);
+    const wants = (id: VariantId) => !wanted || wanted.includes(id);
     const started = Date.now();
     try {
       // The doctor's smoke runs decide which Wasm runtimes work (only asked when a Wasm variant is wanted).
@@ -145,22 +143,20 @@ export function createBenchRoute(options: BenchRouteOptions = {}): BenchRoute {
     method: 'POST',
     path: BENCH_PATH,
     handle,
-    abort: () => running?.abort(),
   };
 }
 
 /**
- * Mounts POST /api/bench on the runner's /api router (server/api-routes.ts), which
- * checks the token, Host and Origin before the handler runs. `benchRoutes(options)`
- * lets a caller (tests) choose other images; registerBenchRoutes is the default.
+ * Mounts POST /api/bench on the runner's /api router (server/http/route-contract.ts), which
+ * checks the credential, Host and Origin before the handler runs. Options let a caller
+ * (tests) choose other images.
  */
-export function benchRoutes(options: BenchRouteOptions = {}): ApiRouteRegistrar {
-  return (router, context) => {
-    const route = createBenchRoute({ log: context.log, ...options });
+export function benchRoutes(options: BenchRouteOptions = {}): ApiRoute {
+  return (router) => {
+    const route = createBenchRoute(options);
     router.post(BENCH_PATH.replace(/^\/api/, ''), (request, response, next) => {
       route.handle(request, response).catch(next);
     });
   };
 }
 
-export const registerBenchRoutes: ApiRouteRegistrar = benchRoutes();

@@ -7,7 +7,7 @@
 // clock, so a run costs no process besides the measured one.
 import { spawn } from 'node:child_process';
 import { LineSplitter } from './line-splitter.ts';
-import type { RunErrorCode, RunMeasurement } from './bench-protocol.ts';
+import type { RunErrorCode, RunMeasurement } from '../../contracts/bench-protocol.ts';
 
 export const START_MARKER = 'Starting';
 export const STOP_MARKER = 'Stopped';

@@ -17,9 +17,9 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { runBenchmark } from './benchmark.ts';
 import { buildNative, defaultBuildDir, dockerRunCommand, dockerServerVersion, imageSize, IMAGES, repoRoot } from './variants.ts';
-import { summarize } from './statistics.ts';
+import { summarize } from '../../contracts/bench-statistics.ts';
 import { exec, lastLine } from './exec.ts';
-import { displayCommand } from './format.ts';
+import { displayCommand } from '../../contracts/bench-csv.ts';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_VALIDATE_ROUNDS ?? 6);

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { tmpdir, cpus, platform, arch } from 'node:os';
 import { join, resolve } from 'node:path';
 import { exec, lastLine } from './exec.ts';
-import type { BenchEnvironment, ImageSize, VariantInfo } from './bench-protocol.ts';
+import type { BenchEnvironment, ImageSize, VariantInfo } from '../../contracts/bench-protocol.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -18,20 +18,9 @@ export const IMAGES = {
   hello: 'demo/rust_hello',
 } as const;
 
-/** containerd Wasm shims that are maintained today (docs: /work/shared/research). */
-export const WASM_RUNTIMES = ['wasmtime', 'wasmedge', 'wasmer', 'wamr'] as const;
+import { BROWSER_VARIANT, VARIANT_IDS, WASM_RUNTIMES } from '../../contracts/bench-protocol.ts';
 
-/** The variant the page runs itself; the server only lists it. */
-export const BROWSER_VARIANT = 'browser';
-
-/** Every variant id, in the order the chapter shows them. */
-export const VARIANT_IDS = [
-  'native',
-  'node-wasi',
-  BROWSER_VARIANT,
-  'container-classic',
-  ...WASM_RUNTIMES.map((r) => `container-${r}`),
-] as const;
+export { BROWSER_VARIANT, VARIANT_IDS, WASM_RUNTIMES };
 
 export interface Variant extends VariantInfo {
   /** Set for an available server-side variant. */
@@ -141,7 +130,7 @@ export async function detectVariants(options: DetectOptions = {}): Promise<{ var
     : { id: 'container-classic', available: false, reason: 'no-image', detail: images.classic });
 
   for (const runtime of WASM_RUNTIMES) {
-    const id = `container-${runtime}`;
+    const id = `container-${runtime}` as const;
     if (!has(images.wasm)) {
       variants.push({ id, available: false, reason: 'no-image', detail: images.wasm });
       continue;

@@ -1,9 +1,12 @@
 // Shapes shared by the doctor's checks, runner, CLI and HTTP route.
 // The JSON contract (docs/doctor.md): {"checks":[{"id","status","title","detail","fix","source"}]}.
 
-export type CheckStatus = 'ok' | 'warn' | 'fail' | 'skip';
-export type Lang = 'de' | 'en';
-export const LANGS: readonly Lang[] = ['de', 'en'];
+import type { CheckStatus } from '../../contracts/http-api.ts';
+import { LOCALES, type Locale } from '../../contracts/locale.ts';
+
+export type { CheckResult, CheckStatus, DoctorReport } from '../../contracts/http-api.ts';
+export type Lang = Locale;
+export const LANGS: readonly Lang[] = LOCALES;
 
 /**
  * A text parameter: plain text; or another text of the same check section, by key;
@@ -24,16 +27,4 @@ export interface CheckOutcome {
   common?: boolean;
 }
 
-/** One line of the doctor's JSON answer, in one language. */
-export interface CheckResult {
-  id: string;
-  status: CheckStatus;
-  title: string;
-  detail: string;
-  fix: string;
-  source: string;
-}
-
-export interface DoctorReport {
-  checks: CheckResult[];
-}
+// CheckResult and DoctorReport, the JSON answer, are defined in contracts/http-api.ts.

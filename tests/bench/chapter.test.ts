@@ -13,8 +13,6 @@ import { launchBrowser } from '../helpers/browser.ts';
 import { repoRoot, requireDist } from '../helpers/dist.ts';
 import { serveStatic } from '../helpers/static-server.ts';
 import { startRunner, type RunningRunner } from '../../server/runner.ts';
-import { extraApiRoutes } from '../../server/api-routes.ts';
-import { benchRoutes, registerBenchRoutes } from '../../server/bench/http-route.ts';
 import { exec } from '../../server/bench/exec.ts';
 import { dockerServerVersion, IMAGES, VARIANT_IDS } from '../../server/bench/variants.ts';
 import { storedBenchSchema } from '../../components/bench/result-store.ts';
@@ -52,11 +50,8 @@ before(async () => {
   const dist = requireDist();
   await buildClassicTestImage();
   browser = await launchBrowser();
-  const apiRoutes = [
-    ...extraApiRoutes.filter((route) => route !== registerBenchRoutes),
-    benchRoutes({ detect: { images: { ...IMAGES, classic: classicImage ?? IMAGES.classic } } }),
-  ];
-  runner = await startRunner({ port: 0, staticDir: dist, apiRoutes });
+  const bench = { detect: { images: { ...IMAGES, classic: classicImage ?? IMAGES.classic } } };
+  runner = await startRunner({ port: 0, staticDir: dist, bench });
   site = await serveStatic(dist);
 });
 

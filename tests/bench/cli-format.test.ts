@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { CliUsageError, parseBenchArgs } from '../../server/bench/cli-args.ts';
-import { csvField, toRunsCsv, toSummaryCsv } from '../../server/bench/format.ts';
+import { csvField, toRunsCsv, toSummaryCsv } from '../../contracts/bench-csv.ts';
 import { resultOf } from '../../server/bench/benchmark.ts';
-import { benchResultSchema } from '../../server/bench/bench-protocol.ts';
+import { benchResultSchema } from '../../contracts/bench-protocol.ts';
 import { repoRoot } from '../helpers/dist.ts';
 
 test('options end at -- and the command keeps its own options', () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createBenchRoute } from '../../server/bench/http-route.ts';
-import { benchEventSchema, type BenchEvent } from '../../server/bench/bench-protocol.ts';
+import { benchEventSchema, type BenchEvent } from '../../contracts/bench-protocol.ts';
 
 const route = createBenchRoute();
 const server = createServer((req, res) => {

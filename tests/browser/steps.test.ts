@@ -1,13 +1,14 @@
 // Runnable steps in a real Chromium, against the real build served by the real runner
 // (server/runner.ts): Run, status, terminal output, dependants skipped after a failure,
 // reload and language switch keeping progress, copy, keyboard only.
+import { doctorReportSchema } from '../../contracts/http-api.ts';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { missingRequirements } from '../../components/terminal/requirements.ts';
+import { missingRequirements } from '../../components/steps/requirements.ts';
 import { steps } from '../../content/steps.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { dockerSkip } from '../doctor/helpers/docker.ts';
@@ -132,7 +133,7 @@ describe('requirements', () => {
       const { page } = await openThroughRunner(context, runner, '/en/build/');
       // The page asks the doctor itself; the test asks the same route for the expected answer.
       const answer = await page.evaluate(async () => (await fetch('/api/doctor?lang=en')).json());
-      const checks = (answer as { checks: { id: string; status: string }[] }).checks;
+      const checks = doctorReportSchema.parse(answer).checks;
       assert.ok(checks.length > 0, 'the doctor answers with checks');
       await page.waitForFunction(() => sessionStorage.getItem('workshop.doctor') !== null, undefined, { timeout: 180_000 });
       const onPage = await page.locator('workshop-step').evaluateAll((elements) => elements.map((e) => (e as HTMLElement).dataset.stepId!));

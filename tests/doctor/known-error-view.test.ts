@@ -1,4 +1,4 @@
-// components/known-error-view.ts in a real Chromium: the module is bundled with esbuild
+// components/steps/known-error-view.ts in a real Chromium: the module is bundled with esbuild
 // (Vite's own dependency) and loaded into a blank loopback page, as a step would use it.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ let bundle: string;
 before(async () => {
   const result = await build({
     stdin: {
-      contents: "import { showKnownError } from './components/known-error-view.ts'; (globalThis as any).showKnownError = showKnownError;",
+      contents: "import { showKnownError } from './components/steps/known-error-view.ts'; (globalThis as any).showKnownError = showKnownError;",
       resolveDir: new URL('../../', import.meta.url).pathname,
       loader: 'ts',
     },

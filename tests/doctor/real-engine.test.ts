@@ -14,7 +14,7 @@ import { runDoctor } from '../../server/doctor/doctor.ts';
 import { DoctorContext } from '../../server/doctor/context.ts';
 import { smokeRun } from '../../server/doctor/checks/wasm-runtime.ts';
 import { WASM_RUNTIMES } from '../../server/doctor/parse-docker.ts';
-import { matchKnownError } from '../../server/known-errors.ts';
+import { matchKnownError } from '../../server/steps/known-errors.ts';
 import { docker, dockerSkip } from './helpers/docker.ts';
 
 const repoRoot = resolve(import.meta.dirname, '../..');

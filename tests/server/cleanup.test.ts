@@ -32,7 +32,7 @@ test('after close() no process of any session is left', async () => {
 
 test('after SIGTERM to the CLI no process of any session is left, and it exits 0', async () => {
   const home = await mkdtemp(join(tmpdir(), 'runner-cli-home-'));
-  const cli = spawn(process.execPath, ['--import', 'tsx', 'server/cli.ts', '--no-open', '--no-build', '--port', '0'], {
+  const cli = spawn(process.execPath, ['--import', 'tsx', 'server/app/cli.ts', '--no-open', '--no-build', '--port', '0'], {
     env: { ...process.env, HOME: home, CI: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

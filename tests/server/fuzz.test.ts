@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { WebSocket } from 'ws';
-import { CLOSE_CODES, MAX_CLIENT_MESSAGE_BYTES, parseClientMessage, TERMINAL_PATH } from '../../server/protocol.ts';
+import { CLOSE_CODES, MAX_CLIENT_MESSAGE_BYTES, parseClientMessage, TERMINAL_PATH } from '../../contracts/terminal-protocol.ts';
 import { startTestRunner, TerminalClient, type TestRunner } from './runner-harness.ts';
 
 let runner: TestRunner;

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
-import { TERMINAL_PATH } from '../../server/protocol.ts';
+import { TERMINAL_PATH } from '../../contracts/terminal-protocol.ts';
 import { sleep, startTestRunner, type TestRunner } from './runner-harness.ts';
 
 const SESSIONS = 32;

@@ -2,7 +2,7 @@
 // inherits (WORKSHOP_SESSION=<id>), straight from /proc: independent of the runner's
 // own bookkeeping, so it can prove that nothing was left behind.
 import { readdirSync, readFileSync } from 'node:fs';
-import { SESSION_MARKER_VAR } from '../../server/process-tree.ts';
+import { SESSION_MARKER_VAR } from '../../server/session/process-tree.ts';
 
 export function processesWithMarker(sessionId: string): number[] {
   const needle = `${SESSION_MARKER_VAR}=${sessionId}`;

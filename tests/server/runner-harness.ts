@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { WebSocket } from 'ws';
 import { startRunner, type RunnerOptions, type RunningRunner } from '../../server/runner.ts';
-import type { ServerMessage } from '../../server/protocol.ts';
+import type { ServerMessage } from '../../contracts/terminal-protocol.ts';
 
 /** Steps of the test manifest: plain shell, no Docker. */
 export const TEST_STEPS = [

@@ -6,12 +6,12 @@ import { request } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
-import type { ApiRouteRegistrar } from '../../server/api-routes.ts';
-import { CLOSE_CODES, MAX_CLIENT_MESSAGE_BYTES, TERMINAL_PATH } from '../../server/protocol.ts';
+import type { ApiRoute } from '../../server/http/route-contract.ts';
+import { CLOSE_CODES, MAX_CLIENT_MESSAGE_BYTES, TERMINAL_PATH } from '../../contracts/terminal-protocol.ts';
 import { startTestRunner, TerminalClient, type TestRunner } from './runner-harness.ts';
 
 const logLines: string[] = [];
-const testRoute: ApiRouteRegistrar = (router) => {
+const testRoute: ApiRoute = (router) => {
   router.get('/test-secret', (_req, res) => {
     res.json({ secret: 'only with the token' });
   });
@@ -20,7 +20,7 @@ const testRoute: ApiRouteRegistrar = (router) => {
 let runner: TestRunner;
 before(async () => {
   runner = await startTestRunner({
-    apiRoutes: [testRoute],
+    extraRoutes: [testRoute],
     log: (level, event, fields) => logLines.push(JSON.stringify({ level, event, ...fields })),
   });
 });
@@ -91,7 +91,7 @@ test('a foreign Host header is refused (DNS rebinding)', async () => {
 
 test('the listening socket is on loopback only', async (t) => {
   const hexPort = runner.port.toString(16).toUpperCase().padStart(4, '0');
-  let table = '';
+  let table: string;
   try {
     table = readFileSync('/proc/net/tcp', 'utf8') + readFileSync('/proc/net/tcp6', 'utf8');
   } catch {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
-import { CLOSE_CODES, TERMINAL_PATH } from '../../server/protocol.ts';
+import { CLOSE_CODES, TERMINAL_PATH } from '../../contracts/terminal-protocol.ts';
 import { waitForProcesses, waitUntilGone } from './process-scan.ts';
 import { sleep, startTestRunner, TerminalClient, type TestRunner } from './runner-harness.ts';
 

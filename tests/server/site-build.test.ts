@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { astroCliPath, siteNeedsBuild } from '../../server/site-build.ts';
+import { astroCliPath, siteNeedsBuild } from '../../server/app/site-build.ts';
 import { repoRoot } from '../helpers/dist.ts';
 
 test('the astro CLI that npm start runs exists and answers', async () => {

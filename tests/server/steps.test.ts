@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { matchKnownError } from '../../server/known-errors.ts';
+import { matchKnownError } from '../../server/steps/known-errors.ts';
 import { startTestRunner, TerminalClient, sleep, type TestRunner } from './runner-harness.ts';
 
 let runner: TestRunner;

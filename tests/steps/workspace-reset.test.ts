@@ -1,5 +1,5 @@
 // "Reset workspace": re-seeding a session's workspace from the fixtures, on the real file
-// system and through the real runner route (server/workspace-reset.ts).
+// system and through the real runner route (server/workspace/reset-route.ts).
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { WebSocket } from 'ws';
 import { startRunner, type RunningRunner } from '../../server/runner.ts';
-import { reseedWorkspace } from '../../server/workspace-reset.ts';
+import { reseedWorkspace } from '../../server/workspace/reset-route.ts';
 
 describe('reseedWorkspace', () => {
   test('restores changed and deleted files, removes added ones, keeps fixture folders in place', async () => {

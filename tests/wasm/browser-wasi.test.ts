@@ -1,5 +1,5 @@
 // hello.wasm and fibonacci.wasm run in a real Chromium through the page's button
-// (components/WasmInBrowser.astro), against the production build on a loopback server.
+// (components/wasm-in-browser/WasmInBrowser.astro), against the production build on a loopback server.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { BrowserContext } from 'playwright-core';

@@ -5,7 +5,7 @@ import type { DoctorCheck } from '../check.ts';
 import type { DoctorContext } from '../context.ts';
 import { firstErrorLine } from '../docker-exec.ts';
 import { SMOKE_EXPECTED_OUTPUT } from '../context.ts';
-import { matchKnownError } from '../../known-errors.ts';
+import { matchKnownError } from '../../steps/known-errors.ts';
 import {
   parseVersion,
   registeredRuntimeName,

@@ -1,0 +1,55 @@
+// The shape of a runnable step. Steps are plain data (content/steps.ts), validated
+// strictly so that a mistyped key fails the build. Contract: docs/steps.md.
+import { z } from './zod.ts';
+import { stepIdSchema } from './terminal-protocol.ts';
+
+/** What a step needs from the reader's machine; each maps to a preflight (doctor) check. */
+export const requirementSchema = z.enum([
+  'docker', // a reachable Docker daemon
+  'containerd-store', // the containerd image store (needed to build wasi/wasm images)
+  'buildx', // docker buildx with a builder for wasi/wasm
+  'wasm-runtime', // a Wasm runtime shim registered with Docker
+  'compose', // docker compose v2 or later
+  'rustc', // a Rust compiler on the host
+]);
+export type Requirement = z.infer<typeof requirementSchema>;
+
+export const stepSchema = z
+  .object({
+    /** Stable id, the same in every language; used in MDX as <Step id="..."/>. */
+    id: stepIdSchema,
+    /** The command typed into the reader's shell (bash or zsh), exactly as the copy button copies it. */
+    command: z.string().min(1),
+    /** A PowerShell variant, only where the syntax differs from bash. */
+    powershell: z.string().min(1).optional(),
+    /** Folder of the session's workspace the command runs in ('' = the workspace itself). */
+    dir: z.enum(['', 'hello', 'fibonacci']).default(''),
+    /** Text the command's output must contain for the step to pass. */
+    expect: z.string().min(1).optional(),
+    /** A second command that verifies the result; its output must contain `expect`. */
+    check: z.object({ command: z.string().min(1), expect: z.string().min(1) }).strict().optional(),
+    /** Steps that must have passed before this one; after a failure they make this one skipped. */
+    needs: z.array(stepIdSchema).default([]),
+    /** What the machine must have; shown before the step is run. */
+    requires: z.array(requirementSchema).default([]),
+    /** Longest time the step may take before it counts as failed. */
+    timeoutSeconds: z.number().int().positive().max(3600).default(120),
+  })
+  .strict();
+
+export type Step = z.infer<typeof stepSchema>;
+export type StepInput = z.input<typeof stepSchema>;
+
+/** Validates a list of steps: every id unique, every `needs` pointing at an earlier step. */
+export function defineSteps(input: StepInput[]): Step[] {
+  const steps = input.map((s) => stepSchema.parse(s));
+  const seen = new Set<string>();
+  for (const step of steps) {
+    if (seen.has(step.id)) throw new Error(`step id "${step.id}" is defined twice in content/steps.ts`);
+    for (const need of step.needs) {
+      if (!seen.has(need)) throw new Error(`step "${step.id}" needs "${need}", which is not defined before it`);
+    }
+    seen.add(step.id);
+  }
+  return steps;
+}

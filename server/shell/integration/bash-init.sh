@@ -1,0 +1,31 @@
+# Read by `bash --init-file` for a workshop session. It first does what a login shell
+# does (so the reader's PATH, aliases and prompt are there), then adds the prompt hook
+# that reports each command's exit code to the runner (server/shell/shell-markers.ts).
+
+if [ -r /etc/profile ]; then . /etc/profile; fi
+if [ -r "$HOME/.bash_profile" ]; then . "$HOME/.bash_profile"
+elif [ -r "$HOME/.bash_login" ]; then . "$HOME/.bash_login"
+elif [ -r "$HOME/.profile" ]; then . "$HOME/.profile"
+fi
+
+# Keep the nonce in a shell variable only; child processes need not see it.
+__workshop_nonce=$WORKSHOP_MARKER_NONCE
+unset WORKSHOP_MARKER_NONCE
+
+# Must run first in PROMPT_COMMAND so that $? is still the command's; it hands the
+# same status on to the reader's own prompt commands.
+__workshop_prompt() {
+  local status=$?
+  printf '\033]7770;%s;D;%s;%s\007' "$__workshop_nonce" "$status" "$PWD"
+  return $status
+}
+if [[ "$(declare -p PROMPT_COMMAND 2>/dev/null)" == "declare -a"* ]]; then
+  PROMPT_COMMAND=(__workshop_prompt "${PROMPT_COMMAND[@]}")
+else
+  PROMPT_COMMAND="__workshop_prompt${PROMPT_COMMAND:+;$PROMPT_COMMAND}"
+fi
+# PS0 (bash >= 4.4) is printed after a command line is read, before it runs: the start
+# of the command's own output.
+PS0="${PS0-}"$'\033]7770;'"$__workshop_nonce"$';C\007'
+# A multi-line step is typed as one bracketed paste, so it runs as one command line.
+bind 'set enable-bracketed-paste on' 2>/dev/null

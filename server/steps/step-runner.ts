@@ -1,0 +1,223 @@
+// Runs a manifest step in a session's shell: types the command as the reader would,
+// takes the exit code from the shell's prompt hook (server/shell/shell-markers.ts), then
+// checks the expected output and the check command. One step at a time per session.
+import { join, resolve } from 'node:path';
+import type { Step } from '../../contracts/step-schema.ts';
+import { matchKnownError } from './known-errors.ts';
+import type { ErrorCode, StepFailureReason } from '../../contracts/terminal-protocol.ts';
+import type { Session } from '../session/session.ts';
+import type { ShellEvent } from '../shell/shell-markers.ts';
+import { plainText } from './terminal-text.ts';
+
+/** How long a run request waits for a freshly started shell's first prompt. */
+const SHELL_START_TIMEOUT_MS = 15_000;
+/** How long a run request waits for a command of the reader's to finish before refusing. */
+const BUSY_GRACE_MS = 1_000;
+const CLEAR_LINE_ATTEMPTS = 4;
+const CLEAR_LINE_WAIT_MS = 750;
+/** After Ctrl-C, how long to wait for the prompt before giving up on the shell. */
+const INTERRUPT_GRACE_MS = 3_000;
+/** Output kept per command for the expect check and the hint (the end matters most). */
+const MAX_CAPTURE_BYTES = 1024 * 1024;
+
+interface CommandResult {
+  exitCode?: number;
+  output: string;
+  timedOut: boolean;
+  shellExited: boolean;
+}
+
+interface StepOutcome {
+  passed: boolean;
+  exitCode?: number;
+  reason?: StepFailureReason;
+  output: string;
+}
+
+export class StepRunner {
+  private running: string | undefined;
+
+  constructor(
+    private readonly session: Session,
+    private readonly steps: ReadonlyMap<string, Step>,
+  ) {}
+
+  get runningStep(): string | undefined {
+    return this.running;
+  }
+
+  /**
+   * Starts a step; answers at once with an error code when it cannot run. Progress and
+   * result reach the page as step messages.
+   */
+  request(stepId: string, onError: (code: ErrorCode, message: string) => void): void {
+    const step = this.steps.get(stepId);
+    if (!step) return onError('unknown-step', `There is no step "${stepId}" in the manifest; nothing was run.`);
+    if (this.running) return onError('step-running', `Step "${this.running}" is still running; wait for it to finish.`);
+    this.running = step.id;
+    void this.run(step, onError)
+      .catch((error) => onError('internal', `Step "${step.id}" could not run: ${String(error)}`))
+      .finally(() => {
+        this.running = undefined;
+      });
+  }
+
+  private async run(step: Step, onError: (code: ErrorCode, message: string) => void): Promise<void> {
+    await this.session.waitUntilStarted(SHELL_START_TIMEOUT_MS);
+    if (this.session.ended) return onError('session-ended', 'The session has ended; reload the page for a new one.');
+    // A command that has just printed its last line may not have shown its prompt yet.
+    if (!(await this.session.waitUntilIdle(BUSY_GRACE_MS))) {
+      return onError('shell-busy', 'A command is still running in the terminal; finish it (or press Ctrl-C) and try again.');
+    }
+    this.session.send({ type: 'step', step: step.id, status: 'running' });
+    const outcome = await this.execute(step);
+    if (outcome.passed) {
+      this.session.send({ type: 'step', step: step.id, status: 'passed', exitCode: outcome.exitCode });
+      return;
+    }
+    const hint = matchKnownError(outcome.output);
+    this.session.send({
+      type: 'step',
+      step: step.id,
+      status: 'failed',
+      ...(outcome.exitCode !== undefined ? { exitCode: outcome.exitCode } : {}),
+      ...(outcome.reason ? { reason: outcome.reason } : {}),
+      ...(hint ? { hint } : {}),
+    });
+  }
+
+  private async execute(step: Step): Promise<StepOutcome> {
+    const deadline = Date.now() + step.timeoutSeconds * 1000;
+    const powershell = this.session.shellKind === 'powershell';
+
+    // Text the reader had typed at the prompt would be glued to the command: clear it.
+    if (this.session.lineDirty && !(await this.clearLine())) {
+      return { passed: false, reason: this.session.ended ? 'shell-exited' : 'timeout', output: '' };
+    }
+
+    const target = resolve(join(this.session.workspaceDir, step.dir));
+    if (resolve(this.session.cwd) !== target) {
+      const folder = step.dir ? `/${step.dir}` : '';
+      const cd = powershell ? `Set-Location "$env:WORKSHOP_DIR${folder}"` : `cd "$WORKSHOP_DIR${folder}"`;
+      const moved = await this.typeAndWait(cd, deadline);
+      const failed = this.failure(moved);
+      if (failed) return { ...failed, reason: failed.reason === 'exit-code' ? 'folder-missing' : failed.reason };
+    }
+
+    const command = powershell ? (step.powershell ?? step.command) : step.command;
+    const result = await this.typeAndWait(command, deadline);
+    const failed = this.failure(result);
+    if (failed) return failed;
+    if (step.expect && !plainText(result.output).includes(step.expect)) {
+      return { passed: false, exitCode: 0, reason: 'expect-missing', output: result.output };
+    }
+    if (step.check) {
+      const checked = await this.typeAndWait(step.check.command, deadline);
+      const checkFailed = this.failure(checked);
+      if (checkFailed) return { ...checkFailed, exitCode: 0, reason: 'check-failed', output: result.output + checked.output };
+      if (!plainText(checked.output).includes(step.check.expect)) {
+        return { passed: false, exitCode: 0, reason: 'check-failed', output: result.output + checked.output };
+      }
+    }
+    return { passed: true, exitCode: 0, output: result.output };
+  }
+
+  /**
+   * Ctrl-C until the shell shows a fresh prompt. One may not be enough: a Ctrl-C that
+   * arrives while the shell is still setting up its line editor is swallowed.
+   */
+  private async clearLine(): Promise<boolean> {
+    for (let attempt = 0; attempt < CLEAR_LINE_ATTEMPTS; attempt++) {
+      const prompted = new Promise<boolean>((resolvePrompt) => {
+        const timer = setTimeout(() => done(false), CLEAR_LINE_WAIT_MS);
+        const stop = this.session.subscribe((event) => {
+          if (!Buffer.isBuffer(event) && event.kind === 'prompt') done(true);
+        });
+        const done = (ok: boolean) => {
+          clearTimeout(timer);
+          stop();
+          resolvePrompt(ok);
+        };
+      });
+      this.session.type('\x03');
+      if (await prompted) return true;
+      if (this.session.ended) return false;
+    }
+    return false;
+  }
+
+  private failure(result: CommandResult): StepOutcome | undefined {
+    if (result.shellExited) return { passed: false, reason: 'shell-exited', output: result.output };
+    if (result.timedOut) return { passed: false, reason: 'timeout', output: result.output };
+    if (result.exitCode !== 0) return { passed: false, exitCode: result.exitCode, reason: 'exit-code', output: result.output };
+    return undefined;
+  }
+
+  /**
+   * Types `text` (plus Enter when `enter`) and waits for the next prompt. The output is
+   * what the command printed: from the shell's command-start marker on, or, for shells
+   * without one, from after the echoed command line.
+   */
+  private typeAndWait(text: string, deadline: number, enter = true): Promise<CommandResult> {
+    const session = this.session;
+    return new Promise((resolveResult) => {
+      let chunks: Buffer[] = [];
+      let size = 0;
+      let sawCommandStart = false;
+      let timedOut = false;
+      let graceTimer: NodeJS.Timeout | undefined;
+
+      const collected = (): string => {
+        const text = Buffer.concat(chunks, size).toString('utf8');
+        if (sawCommandStart) return text;
+        const newline = text.indexOf('\n');
+        return newline === -1 ? '' : text.slice(newline + 1);
+      };
+      const finish = (result: Omit<CommandResult, 'output' | 'timedOut'>) => {
+        clearTimeout(timer);
+        if (graceTimer) clearTimeout(graceTimer);
+        clearInterval(exitWatch);
+        unsubscribe();
+        resolveResult({ ...result, output: collected(), timedOut });
+      };
+      const unsubscribe = session.subscribe((event: ShellEvent) => {
+        if (Buffer.isBuffer(event)) {
+          chunks.push(event);
+          size += event.length;
+          while (size > MAX_CAPTURE_BYTES && chunks.length > 1) size -= chunks.shift()!.length;
+        } else if (event.kind === 'command-start') {
+          if (!sawCommandStart) {
+            sawCommandStart = true;
+            chunks = [];
+            size = 0;
+          }
+        } else {
+          finish({ exitCode: event.exitCode, shellExited: false });
+        }
+      });
+      const timer = setTimeout(
+        () => {
+          timedOut = true;
+          session.interrupt();
+          graceTimer = setTimeout(() => finish({ shellExited: false }), INTERRUPT_GRACE_MS);
+        },
+        Math.max(0, deadline - Date.now()),
+      );
+      const exitWatch = setInterval(() => {
+        if (session.ended) finish({ shellExited: true });
+      }, 100);
+
+      session.type(enter ? typedCommand(text, session.shellKind === 'powershell') : text);
+    });
+  }
+}
+
+/**
+ * The keystrokes for a command. A multi-line command goes in as one bracketed paste, so
+ * that bash and zsh run it as one command line and report one exit code (the last).
+ */
+export function typedCommand(command: string, powershell: boolean): string {
+  if (!command.includes('\n')) return `${command}\r`;
+  if (powershell) return `${command.replace(/\n/g, '; ')}\r`;
+  return `\x1b[200~${command}\x1b[201~\r`;
+}

@@ -3,7 +3,7 @@
 // Documented in docs/protocol.md.
 import { z } from './zod.ts';
 
-export { AUTH_PATH, DOCTOR_PATH, HEALTH_PATH, WORKSPACE_RESET_PATH } from './http-paths.ts';
+export { AUTH_EXCHANGE_PATH, AUTH_LAUNCH_PATH, AUTH_PATH, DOCTOR_PATH, HEALTH_PATH, LAUNCH_FRAGMENT_KEY, SOCKET_PROTOCOL, WORKSPACE_RESET_PATH } from './http-paths.ts';
 
 /** GET /api/health: answers without a credential, so a page can tell "no runner" from "no access". */
 export const healthResponseSchema = z.object({
@@ -17,6 +17,16 @@ export type HealthResponse = z.infer<typeof healthResponseSchema>;
 /** GET /api/auth: whether the request carries a valid credential (200) or not (401). */
 export const authResponseSchema = z.object({ authenticated: z.boolean() });
 export type AuthResponse = z.infer<typeof authResponseSchema>;
+
+/** POST /api/auth/exchange: the launch link's one-time code for this browser's own credential. */
+export const authExchangeRequestSchema = z.object({ code: z.string().min(1).max(100) }).strict();
+export type AuthExchangeRequest = z.infer<typeof authExchangeRequestSchema>;
+export const authExchangeResponseSchema = z.object({ credential: z.string().min(1) });
+export type AuthExchangeResponse = z.infer<typeof authExchangeResponseSchema>;
+
+/** POST /api/auth/launch (runner token only, for `npm run open`): a fresh launch link. */
+export const authLaunchResponseSchema = z.object({ url: z.string() });
+export type AuthLaunchResponse = z.infer<typeof authLaunchResponseSchema>;
 
 /** The verdict of one preflight check (docs/doctor.md). */
 export const checkStatusSchema = z.enum(['ok', 'warn', 'fail', 'skip']);
@@ -47,6 +57,7 @@ export const API_ERROR_CODES = [
   'bad-request', // the body or a parameter does not have the documented shape
   'bad-lang', // lang is neither de nor en
   'unauthorized', // no valid credential
+  'launch-code-used', // the launch link was used already (or is unknown): run `npm run open` for a fresh one
   'rate-limited', // too many failed credentials in a short time
   'forbidden-origin', // a foreign Origin or Sec-Fetch-Site
   'unknown-session', // no live session with that id

@@ -12,6 +12,7 @@ import { createToken, TokenGuard } from './security/token.ts';
 import { createHttpApp } from './http/http-app.ts';
 import { silentLog, type Log } from './app/log.ts';
 import { CLOSE_CODES } from '../contracts/terminal-protocol.ts';
+import { LAUNCH_FRAGMENT_KEY } from '../contracts/http-paths.ts';
 import { OriginPolicy } from './security/request-guards.ts';
 import { SessionRegistry } from './socket/session-registry.ts';
 import { chooseShell, shellKindOf, type ShellChoice } from './shell/shell-choice.ts';
@@ -44,7 +45,7 @@ export interface RunnerOptions {
   shell?: string;
   /** Variables added to (or, when undefined, removed from) every session's environment. */
   shellEnv?: Record<string, string | undefined>;
-  /** Token to use instead of a fresh random one (tests of the CLI only). */
+  /** The runner's own token instead of a fresh random one (tests of the CLI only). */
   token?: string;
   /** Options of the benchmark route (tests point it at other images). */
   bench?: BenchRouteOptions;
@@ -54,11 +55,12 @@ export interface RunnerOptions {
 }
 
 export interface RunningRunner {
-  /** The ready URL, with the token: http://127.0.0.1:PORT/?token=TOKEN */
-  url: string;
+  /** A fresh one-time launch link each time it is read: http://127.0.0.1:PORT/#launch=CODE */
+  readonly url: string;
   /** http://HOST:PORT */
   origin: string;
   port: number;
+  /** The runner's own credential, for non-browser clients (Authorization: Bearer); never printed. */
   token: string;
   /** Where the steps came from. */
   stepSource: 'manifest' | 'content' | 'options';
@@ -111,7 +113,7 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
   const token = options.token ?? createToken();
   let port = options.port ?? DEFAULT_PORT;
   const origins = new OriginPolicy();
-  const guard = new TokenGuard(token, () => port);
+  const guard = new TokenGuard(token);
   const registry = new SessionRegistry({
     maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
@@ -127,7 +129,7 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
     staticDir,
     guard,
     origins,
-    port: () => port,
+    launchUrl: () => launchUrl(),
     health: () => ({ sessions: registry.size, maxSessions: registry.maxSessions, steps: steps.size }),
     // The route list: every /api route of the runner, each given only what it uses.
     apiRoutes: [
@@ -155,6 +157,8 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
   const origin = `http://${urlHost}:${port}`;
   log('info', 'runner-listening', { host, port, shell: shell.file, steps: steps.size, stepSource });
 
+  const launchUrl = () => `${origin}/#${LAUNCH_FRAGMENT_KEY}=${guard.createLaunchCode()}`;
+
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
@@ -169,7 +173,9 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
   };
 
   return {
-    url: `${origin}/?token=${token}`,
+    get url() {
+      return launchUrl();
+    },
     origin,
     port,
     token,

@@ -3,7 +3,20 @@
 // dock, the steps and the preflight all ask through here, so the way a request proves
 // access lives in one place. Answers are checked against the contract's schemas, which
 // are loaded only when an answer arrives: zod stays out of every page's initial JS.
-import { AUTH_PATH, DOCTOR_PATH, HEALTH_PATH, WORKSPACE_RESET_PATH } from '../../contracts/http-paths.ts';
+//
+// Access (docs/security.md): the launch link's fragment carries a one-time code; the page
+// trades it for a credential of its own and keeps it in localStorage, which no other
+// origin (not even another port on 127.0.0.1) can read or set. Every request carries it
+// as Authorization: Bearer; the terminal socket as its `bearer.` subprotocol.
+import {
+  AUTH_EXCHANGE_PATH,
+  AUTH_PATH,
+  DOCTOR_PATH,
+  HEALTH_PATH,
+  LAUNCH_FRAGMENT_KEY,
+  SOCKET_PROTOCOL,
+  WORKSPACE_RESET_PATH,
+} from '../../contracts/http-paths.ts';
 import type { Locale } from '../../contracts/locale.ts';
 import type { DoctorCheck } from './runner-link.ts';
 
@@ -12,9 +25,68 @@ export type Probe = 'absent' | 'locked' | 'available';
 
 const contracts = () => import('../../contracts/http-api.ts');
 
-/** Options for every request to the runner. */
+/** localStorage key of this browser's credential for the runner on this origin. */
+export const CREDENTIAL_KEY = 'workshop.credential';
+
+function store(): Storage | undefined {
+  try {
+    return localStorage;
+  } catch {
+    return undefined; // storage disabled: the page has no access, and says so
+  }
+}
+
+let memoryCredential: string | undefined;
+const credential = (): string | undefined => store()?.getItem(CREDENTIAL_KEY) ?? memoryCredential;
+
+/** Options for every request to the runner: never cookies, the credential as a header. */
 function init(extra: RequestInit = {}): RequestInit {
-  return { cache: 'no-store', credentials: 'same-origin', ...extra };
+  const headers = new Headers(extra.headers);
+  const secret = credential();
+  if (secret) headers.set('authorization', `Bearer ${secret}`);
+  return { cache: 'no-store', credentials: 'omit', ...extra, headers };
+}
+
+/** The terminal socket's subprotocols: ours, and the credential when there is one. */
+export function socketProtocols(): string[] {
+  const secret = credential();
+  return secret ? [SOCKET_PROTOCOL, `bearer.${secret}`] : [SOCKET_PROTOCOL];
+}
+
+let redeeming: Promise<'none' | 'redeemed' | 'used'> | undefined;
+
+/**
+ * Trades the launch link's one-time code (in the fragment, which is never sent in a
+ * request line, logged or put in a Referer) for this browser's credential, and removes
+ * it from the address bar at once. 'used': the link had been used already.
+ */
+export function redeemLaunchLink(): Promise<'none' | 'redeemed' | 'used'> {
+  redeeming ??= (async () => {
+    const params = new URLSearchParams(location.hash.slice(1));
+    const code = params.get(LAUNCH_FRAGMENT_KEY);
+    if (!code) return 'none';
+    params.delete(LAUNCH_FRAGMENT_KEY);
+    const rest = params.toString();
+    history.replaceState(history.state, '', `${location.pathname}${location.search}${rest ? `#${rest}` : ''}`);
+    try {
+      const response = await fetch(AUTH_EXCHANGE_PATH, {
+        method: 'POST',
+        cache: 'no-store',
+        credentials: 'omit',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code }),
+      });
+      if (!response.ok) return 'used';
+      const parsed = (await contracts()).authExchangeResponseSchema.safeParse(await response.json());
+      if (!parsed.success) return 'used';
+      memoryCredential = parsed.data.credential;
+      store()?.setItem(CREDENTIAL_KEY, parsed.data.credential);
+      return 'redeemed';
+    } catch {
+      return 'used';
+    }
+  })();
+  return redeeming;
 }
 
 /** A request to the runner's API, carrying this browser's access: every caller uses this. */
@@ -31,6 +103,7 @@ export function runnerFetch(path: string, extra: RequestInit = {}): Promise<Resp
 export async function probeRunner(): Promise<Probe> {
   if (location.protocol !== 'http:' && location.protocol !== 'https:') return 'absent';
   try {
+    await redeemLaunchLink();
     const page = await fetch(location.pathname, init({ method: 'HEAD' }));
     if (!page.headers.has('content-security-policy')) return 'absent';
     const health = await runnerFetch(HEALTH_PATH);

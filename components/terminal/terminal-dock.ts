@@ -206,6 +206,9 @@ class TerminalDock extends HTMLElement {
     this.help.hidden = false;
     const state = getRunnerState();
     this.helpText.textContent = state === 'stopped' ? this.labels.stopped : state === 'locked' ? this.labels.locked : this.labels.noRunner;
+    // No access is not "no runner": the way in is a fresh launch link, not a new start.
+    this.help.querySelector<HTMLElement>('.dock-help-start')!.hidden = state === 'locked';
+    this.help.querySelector<HTMLElement>('.dock-help-locked')!.hidden = state !== 'locked';
   }
 
   private showNotice(text: string): void {

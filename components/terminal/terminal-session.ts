@@ -9,6 +9,7 @@ import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { CLOSE_CODES, serverMessage, TERMINAL_PATH, type ClientMessage, type ErrorCode } from '../../contracts/terminal-protocol.ts';
+import { socketProtocols } from '../runner/runner-api.ts';
 import { SESSION_KEY, type RunnerState, type StepMessage } from '../runner/runner-link.ts';
 
 /** How the session tells the dock what happens. */
@@ -29,8 +30,6 @@ export interface TerminalSession {
   /** Sends a run request; false when the socket is not open. */
   run(step: string): boolean;
   focus(): void;
-  /** Forgets the session id and connects to a fresh session. */
-  restart(): void;
   dispose(): void;
 }
 
@@ -156,7 +155,8 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
     url.searchParams.set('cols', String(terminal.cols));
     url.searchParams.set('rows', String(terminal.rows));
     hooks.onState(attempt === 0 ? 'connecting' : 'reconnecting');
-    const ws = new WebSocket(url);
+    // The credential travels as a subprotocol: a browser cannot set headers on a WebSocket.
+    const ws = new WebSocket(url, socketProtocols());
     ws.binaryType = 'arraybuffer';
     socket = ws;
     ws.addEventListener('message', onMessage);
@@ -201,18 +201,6 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
   return {
     run: (step) => send({ type: 'run', step }),
     focus: () => terminal.focus(),
-    restart() {
-      writeSessionId(undefined);
-      attempt = 0;
-      terminal.reset();
-      wroteOutput = false;
-      if (socket) {
-        const old = socket;
-        socket = undefined;
-        old.close(CLOSE_CODES.normal);
-      }
-      connect();
-    },
     dispose() {
       disposed = true;
       if (reconnectTimer) clearTimeout(reconnectTimer);

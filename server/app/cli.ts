@@ -9,6 +9,7 @@ import { openBrowser } from './open-browser.ts';
 import { startRunner, type RunningRunner } from '../runner.ts';
 import { cliText } from './runner-texts.ts';
 import { buildSite, siteNeedsBuild } from './site-build.ts';
+import { defaultStateDir, writeRunnerState } from '../security/state-file.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_START_FAILED = 1;
@@ -56,7 +57,11 @@ async function main(): Promise<number> {
     return EXIT_START_FAILED;
   }
 
-  // The only line on stdout, and the only place the token is ever printed.
+  // `npm run open` finds this runner through a private state file (server/security/state-file.ts).
+  const removeState = await writeRunnerState(defaultStateDir(), { origin: runner.origin, token: runner.token, pid: process.pid, port: runner.port }).catch(
+    () => async () => {},
+  );
+  // The only line on stdout: a one-time launch link (the runner's own token is never printed).
   process.stdout.write(`Workshop ready: ${runner.url}\n`);
   // The browser gets a private file that forwards to the link, never the token as an argument.
   let launchPage: LaunchPage | undefined;
@@ -77,6 +82,7 @@ async function main(): Promise<number> {
       runner.close().then(
         async () => {
           await launchPage?.remove().catch(() => {});
+          await removeState().catch(() => {});
           resolveExit(EXIT_OK);
         },
         (error) => {

@@ -20,8 +20,3 @@ export function cliText(key: CliKey, values: Record<string, string | number> = {
     name in values ? String(values[name]) : whole,
   );
 }
-
-/** Both languages, for the plain-text page shown when a ready link is not valid. */
-export function invalidTokenText(): string {
-  return `${en.page.invalidToken}\n${de.page.invalidToken}\n`;
-}

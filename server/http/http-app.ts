@@ -1,23 +1,34 @@
-// The HTTP side of the runner: the built site with a CSP, the token hand-off, the
-// health check and the token-protected /api routes other modules add.
+// The HTTP side of the runner: the built site with a CSP, the launch-code exchange, the
+// health check and the credential-protected /api routes.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import express, { type Request, type Response, type NextFunction } from 'express';
 import { DEFAULT_LOCALE, isLocale, type Locale } from '../../contracts/locale.ts';
-import { AUTH_PATH, HEALTH_PATH, type AuthResponse, type HealthResponse } from '../../contracts/http-api.ts';
+import {
+  AUTH_EXCHANGE_PATH,
+  AUTH_LAUNCH_PATH,
+  AUTH_PATH,
+  authExchangeRequestSchema,
+  HEALTH_PATH,
+  type ApiError,
+  type AuthExchangeResponse,
+  type AuthLaunchResponse,
+  type AuthResponse,
+  type HealthResponse,
+} from '../../contracts/http-api.ts';
 import type { Log } from '../app/log.ts';
 import type { ApiRoute } from './route-contract.ts';
-import { tokenCookie, type TokenGuard } from '../security/token.ts';
+import type { TokenGuard } from '../security/token.ts';
 import { contentSecurityPolicy, HtmlPolicyCache } from './csp.ts';
 import { fetchSiteAllowed, type OriginPolicy } from '../security/request-guards.ts';
-import { invalidTokenText } from '../app/runner-texts.ts';
 import { staysInside } from './static-containment.ts';
 
 export interface HttpAppOptions {
   staticDir: string;
   guard: TokenGuard;
   origins: OriginPolicy;
-  port: () => number;
+  /** A fresh one-time launch link (npm run open). */
+  launchUrl: () => string;
   health: () => Omit<HealthResponse, 'ok'>;
   apiRoutes: ApiRoute[];
   log: Log;
@@ -63,26 +74,6 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     next();
   });
 
-  // The ready URL: trade ?token= for the cookie and redirect to the same page without it.
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    const url = new URL(req.originalUrl, 'http://runner.invalid');
-    const token = url.searchParams.get('token');
-    if (token === null || req.method !== 'GET') return next();
-    const result = guard.checkValue(token);
-    if (result !== 'ok') {
-      res.status(result === 'rate-limited' ? 429 : 403).type('text/plain');
-      res.send(invalidTokenText());
-      return;
-    }
-    url.searchParams.delete('token');
-    // One leading slash only: '//host' would be a redirect to another site.
-    const path = `/${url.pathname.replace(/^\/+/, '')}`;
-    const clean = path === '/' ? `/${preferredLanguage(req.headers['accept-language'])}/` : path;
-    res.setHeader('Set-Cookie', tokenCookie(options.port(), token));
-    res.setHeader('Cache-Control', 'no-store');
-    res.redirect(302, clean + url.search);
-  });
-
   app.get(HEALTH_PATH, (_req, res) => {
     res.setHeader('Cache-Control', 'no-store');
     res.json({ ok: true, ...options.health() } satisfies HealthResponse);
@@ -93,6 +84,33 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     res.setHeader('Cache-Control', 'no-store');
     const result = guard.check(req);
     res.status(result === 'ok' ? 200 : result === 'rate-limited' ? 429 : 401).json({ authenticated: result === 'ok' } satisfies AuthResponse);
+  });
+
+  // The launch link's code, traded once for this browser's credential (docs/security.md).
+  // Outside the guarded router: the page has no credential yet. Host is checked above;
+  // a present Origin must be ours, and a cross-site fetch is refused like on /api.
+  const exchangeBody = express.json({ limit: '1kb' });
+  app.post(AUTH_EXCHANGE_PATH, (req: Request, res: Response, next: NextFunction) => {
+    // A body that is no JSON gets the same clear 400 as one of the wrong shape.
+    exchangeBody(req, res, (error?: unknown) => (error ? res.status(400).json({ error: 'bad-request', message: 'Send {"code": "<the launch code>"}.' } satisfies ApiError) : next()));
+  }, (req: Request, res: Response) => {
+    res.setHeader('Cache-Control', 'no-store');
+    if (!origins.originAllowed(req) || !fetchSiteAllowed(req)) {
+      res.status(403).json({ error: 'forbidden-origin' } satisfies ApiError);
+      return;
+    }
+    const body = authExchangeRequestSchema.safeParse(req.body);
+    if (!body.success) {
+      res.status(400).json({ error: 'bad-request', message: 'Send {"code": "<the launch code>"}.' } satisfies ApiError);
+      return;
+    }
+    const result = guard.exchange(body.data.code);
+    if (!result.ok) {
+      const limited = result.why === 'rate-limited';
+      res.status(limited ? 429 : 403).json({ error: limited ? 'rate-limited' : 'launch-code-used' } satisfies ApiError);
+      return;
+    }
+    res.json({ credential: result.credential } satisfies AuthExchangeResponse);
   });
 
   const api = express.Router();
@@ -109,6 +127,14 @@ export function createHttpApp(options: HttpAppOptions): express.Express {
     }
     res.setHeader('Cache-Control', 'no-store');
     next();
+  });
+  // A fresh launch link for `npm run open`; only the runner's own token may ask.
+  api.post(AUTH_LAUNCH_PATH.replace(/^\/api/, ''), (req: Request, res: Response) => {
+    if (!guard.isRunnerToken(req)) {
+      res.status(403).json({ error: 'unauthorized' } satisfies ApiError);
+      return;
+    }
+    res.json({ url: options.launchUrl() } satisfies AuthLaunchResponse);
   });
   for (const mount of options.apiRoutes) mount(api);
   api.use((_req: Request, res: Response) => {

@@ -1,16 +1,22 @@
-// The per-start secret. The ready URL carries it once; the server turns it into an
-// HttpOnly, SameSite=Strict cookie and redirects to a clean URL, as Jupyter does.
+// Who may use the runner. Nothing here is a cookie: cookies ignore ports, so any other
+// server on 127.0.0.1 that the reader opens would receive one, and any other port could
+// set one that shadows ours. Instead (docs/security.md):
+//
+// - `npm start` prints a launch link whose fragment carries a one-time launch code
+//   (http://127.0.0.1:4321/#launch=CODE). The page trades it, once, for a credential of its
+//   own (POST /api/auth/exchange) and keeps that in localStorage, which only this exact
+//   origin (scheme, host and port) can read. A used link opens nothing.
+// - The page presents the credential as `Authorization: Bearer` on HTTP and as the
+//   WebSocket subprotocol `bearer.<credential>` on the terminal socket (browsers cannot
+//   set headers there).
+// - The runner's own token (never printed, never sent to a browser) is accepted as a
+//   Bearer credential too: tests and `npm run open` (through a private state file) use it.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /** 32 random bytes, URL-safe. */
 export function createToken(): string {
   return randomBytes(32).toString('base64url');
-}
-
-/** Cookie name; the port keeps two runners on one machine apart (cookies ignore ports). */
-export function tokenCookieName(port: number): string {
-  return `workshop-token-${port}`;
 }
 
 /** Compares in constant time; hashing first makes the lengths equal. */
@@ -20,32 +26,28 @@ export function tokensEqual(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
-export function readCookie(header: string | undefined, name: string): string | undefined {
-  if (!header) return undefined;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    if (eq === -1) continue;
-    if (part.slice(0, eq).trim() === name) {
-      try {
-        return decodeURIComponent(part.slice(eq + 1).trim());
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
+const hashOf = (secret: string) => createHash('sha256').update(secret).digest('base64url');
 
-export function tokenCookie(port: number, token: string): string {
-  return `${tokenCookieName(port)}=${token}; Path=/; HttpOnly; SameSite=Strict`;
+export { SOCKET_PROTOCOL } from '../../contracts/http-paths.ts';
+const BEARER_PROTOCOL = 'bearer.';
+
+/** The credential a request presents: Authorization: Bearer, or the socket's bearer subprotocol. */
+export function presentedCredential(request: IncomingMessage): string | undefined {
+  // The scheme name is case-insensitive (RFC 9110).
+  const bearer = /^bearer +([\w-]+)\s*$/i.exec(request.headers.authorization ?? '');
+  if (bearer) return bearer[1];
+  const offered = String(request.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim());
+  const fromProtocol = offered.find((p) => p.startsWith(BEARER_PROTOCOL));
+  return fromProtocol ? fromProtocol.slice(BEARER_PROTOCOL.length) : undefined;
 }
 
 /**
- * Counts failed token checks. Past the limit within the window, failures are answered
- * with 429 (and the page can say so) instead of 401. The right token always passes: a
- * browser with a stale cookie from an earlier start retries on its own, and must not
- * lock the reader out once they open the new link. (A 256-bit token cannot be guessed;
- * this keeps a misbehaving client visible and cheap to answer.)
+ * Counts failed checks. Past the limit within the window, failures are answered with 429
+ * (and the page can say so) instead of 401. A valid credential always passes, so a stale
+ * one retrying cannot lock the reader out. (A 256-bit secret cannot be guessed; this keeps
+ * a misbehaving client visible and cheap to answer.)
  */
 export class FailureLimiter {
   private failures: number[] = [];
@@ -62,7 +64,7 @@ export class FailureLimiter {
 
   recordFailure(): void {
     this.failures.push(Date.now());
-    // Only the newest maxFailures matter for `blocked`: a flood of wrong tokens keeps this small.
+    // Only the newest maxFailures matter for `blocked`: a flood of wrong secrets keeps this small.
     if (this.failures.length > this.maxFailures) this.failures.splice(0, this.failures.length - this.maxFailures);
   }
 
@@ -73,37 +75,62 @@ export class FailureLimiter {
 }
 
 export type AuthResult = 'ok' | 'missing' | 'wrong' | 'rate-limited';
+export type ExchangeResult = { ok: true; credential: string } | { ok: false; why: 'unknown-code' | 'rate-limited' };
 
-/** Checks a request's token from the cookie, an Authorization: Bearer header or ?token=. */
+/** Launch codes not used within this time stop working. */
+const LAUNCH_CODE_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/** At most this many launch codes wait for their browser; older ones are dropped. */
+const MAX_OPEN_LAUNCH_CODES = 16;
+/** At most this many credentials live at once (one per browser that used a link); the oldest goes first. */
+const MAX_CREDENTIALS = 64;
+
 export class TokenGuard {
   readonly limiter = new FailureLimiter();
+  /** Hash of each unused launch code → when it was made. */
+  private readonly launchCodes = new Map<string, number>();
+  /** Hashes of the credentials handed out, oldest first. */
+  private readonly credentials = new Set<string>();
 
-  constructor(
-    private readonly token: string,
-    private readonly port: () => number,
-  ) {}
+  constructor(private readonly token: string) {}
 
-  check(request: IncomingMessage, queryToken?: string | null): AuthResult {
-    const candidates: string[] = [];
-    const cookie = readCookie(request.headers.cookie, tokenCookieName(this.port()));
-    if (cookie) candidates.push(cookie);
-    const authorization = request.headers.authorization;
-    // The scheme name is case-insensitive (RFC 9110).
-    const bearer = /^bearer +(\S+)\s*$/i.exec(authorization ?? '');
-    if (bearer) candidates.push(bearer[1]);
-    if (queryToken) candidates.push(queryToken);
-    if (candidates.length === 0) return 'missing';
-    if (candidates.some((candidate) => tokensEqual(candidate, this.token))) return 'ok';
+  /** A fresh one-time launch code for the launch link. */
+  createLaunchCode(): string {
+    const code = randomBytes(16).toString('base64url');
+    this.launchCodes.set(hashOf(code), Date.now());
+    while (this.launchCodes.size > MAX_OPEN_LAUNCH_CODES) this.launchCodes.delete(this.launchCodes.keys().next().value!);
+    return code;
+  }
+
+  /** Trades a launch code, once, for a new credential. */
+  exchange(code: string): ExchangeResult {
+    const key = hashOf(code);
+    const made = this.launchCodes.get(key);
+    if (made === undefined || Date.now() - made > LAUNCH_CODE_LIFETIME_MS) {
+      this.launchCodes.delete(key);
+      return { ok: false, why: this.failed() === 'rate-limited' ? 'rate-limited' : 'unknown-code' };
+    }
+    this.launchCodes.delete(key);
+    const credential = randomBytes(32).toString('base64url');
+    this.credentials.add(hashOf(credential));
+    while (this.credentials.size > MAX_CREDENTIALS) this.credentials.delete(this.credentials.values().next().value!);
+    return { ok: true, credential };
+  }
+
+  /** Checks the credential a request presents (see presentedCredential). */
+  check(request: IncomingMessage): AuthResult {
+    const given = presentedCredential(request);
+    if (given === undefined) return 'missing';
+    if (tokensEqual(given, this.token) || this.credentials.has(hashOf(given))) return 'ok';
     return this.failed();
   }
 
-  /** Checks one given token (the ready URL's ?token=). */
-  checkValue(value: string): AuthResult {
-    if (tokensEqual(value, this.token)) return 'ok';
-    return this.failed();
+  /** True only for the runner's own token (never given to a browser). */
+  isRunnerToken(request: IncomingMessage): boolean {
+    const given = presentedCredential(request);
+    return given !== undefined && tokensEqual(given, this.token);
   }
 
-  private failed(): AuthResult {
+  private failed(): 'wrong' | 'rate-limited' {
     const blocked = this.limiter.blocked;
     this.limiter.recordFailure();
     return blocked ? 'rate-limited' : 'wrong';

@@ -1,6 +1,6 @@
 // Moves pty output to one WebSocket: batches it into larger frames and applies back
 // pressure, so that a flood (`yes`, a long `docker build` log) neither grows server
-// memory nor delays Ctrl-C (measurements: /work/shared/research/anchors.md).
+// memory nor delays Ctrl-C (measurements: docs/cli.md, bench:terminal).
 //
 // - The first output after a quiet moment goes out at once (keystroke echo stays fast);
 //   more output within BATCH_WINDOW_MS is gathered into one frame.

@@ -1,9 +1,9 @@
-// The terminal WebSocket at /api/terminal: checks the upgrade (Host, Origin, token),
+// The terminal WebSocket at /api/terminal: checks the upgrade (Host, Origin, credential),
 // attaches the socket to a new or existing session and dispatches client messages.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { TokenGuard } from '../security/token.ts';
+import { SOCKET_PROTOCOL, type TokenGuard } from '../security/token.ts';
 import type { Log } from '../app/log.ts';
 import {
   CLOSE_CODES,
@@ -41,6 +41,9 @@ export class TerminalSocketServer {
       maxPayload: MAX_CLIENT_MESSAGE_BYTES,
       perMessageDeflate: false,
       clientTracking: true,
+      // A browser offers our subprotocol beside its bearer credential and must get ours
+      // back, never the credential; a client that offers none (tests, scripts) gets none.
+      handleProtocols: (offered) => (offered.has(SOCKET_PROTOCOL) ? SOCKET_PROTOCOL : false),
     });
   }
 
@@ -52,7 +55,7 @@ export class TerminalSocketServer {
     const { origins, guard } = this.options;
     if (!origins.hostAllowed(request)) return this.refuseLogged(socket, 403, 'Forbidden', 'host');
     if (!origins.originAllowed(request)) return this.refuseLogged(socket, 403, 'Forbidden', 'origin');
-    const auth = guard.check(request, url.searchParams.get('token'));
+    const auth = guard.check(request);
     if (auth === 'rate-limited') return this.refuseLogged(socket, 429, 'Too Many Requests', auth);
     if (auth !== 'ok') return this.refuseLogged(socket, 401, 'Unauthorized', `token ${auth}`);
 

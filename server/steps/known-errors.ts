@@ -2,7 +2,7 @@
 // output. Each maps to a stable hint id; the page shows that id's cause and fix from
 // content/locales/{de,en}/errors.json (components/steps/known-error-text.ts). The ids are
 // a contract with the page and docs/errors.md: rename one only in all three places.
-// Exact texts and sources: /work/shared/research/docker-wasm-2026.md and docs/errors.md.
+// Exact texts, where each was seen, and sources: docs/errors.md.
 
 export interface KnownError {
   /** Stable hint id sent to the page in a step message's `hint`. */

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, openLaunchLink } from '../helpers/browser.ts';
 import { repoRoot, requireDist } from '../helpers/dist.ts';
 import { serveStatic } from '../helpers/static-server.ts';
 import { startRunner, type RunningRunner } from '../../server/runner.ts';
@@ -84,7 +84,7 @@ test('through the runner: one click measures every variant here, charts them bes
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(runner.url, { waitUntil: 'load' });
+    await openLaunchLink(page, runner.url);
     await page.goto(`${runner.origin}/en/performance/`, { waitUntil: 'load' });
 
     // Before measuring: the article's numbers are there to compare with.
@@ -176,7 +176,7 @@ test('Stop ends the measurement in the page and on the runner', { timeout: 120_0
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    await page.goto(runner.url, { waitUntil: 'load' });
+    await openLaunchLink(page, runner.url);
     await page.goto(`${runner.origin}/en/performance/`, { waitUntil: 'load' });
     await page.waitForFunction(() => document.querySelector('bench-chart')?.getAttribute('data-state') === 'ready');
     await page.locator('bench-chart input[name="runs"]').fill('100');
@@ -190,7 +190,8 @@ test('Stop ends the measurement in the page and on the runner', { timeout: 120_0
     // The runner is free again at once: a new benchmark is accepted, not refused as busy.
     const status = await page.evaluate(async () => {
       for (let i = 0; i < 50; i++) {
-        const response = await fetch('/api/bench', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ runs: 1, warmup: 0, variants: ['browser'] }) });
+        const headers = { 'content-type': 'application/json', authorization: `Bearer ${localStorage.getItem('workshop.credential')}` };
+        const response = await fetch('/api/bench', { method: 'POST', headers, body: JSON.stringify({ runs: 1, warmup: 0, variants: ['browser'] }) });
         await response.text();
         if (response.status !== 409) return response.status;
         await new Promise((r) => setTimeout(r, 100));

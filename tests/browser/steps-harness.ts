@@ -34,14 +34,16 @@ export async function startStepsRunner(prepareFixtures?: (dir: string) => Promis
     // A clean HOME keeps the machine's own rc files out of the shell.
     shellEnv: { HOME: home, PS1: '$ ', HISTFILE: join(home, '.history') },
   });
-  return {
-    ...runner,
-    fixturesDir,
-    async dispose() {
-      await runner.close();
-      await rm(scratch, { recursive: true, force: true });
+  // Not a spread: `url` is a getter that makes a fresh one-time launch link on every read.
+  return Object.defineProperties(Object.create(runner), {
+    fixturesDir: { value: fixturesDir },
+    dispose: {
+      value: async () => {
+        await runner.close();
+        await rm(scratch, { recursive: true, force: true });
+      },
     },
-  };
+  });
 }
 
 export interface OpenedPage {

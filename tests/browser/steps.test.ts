@@ -132,7 +132,8 @@ describe('requirements', () => {
     try {
       const { page } = await openThroughRunner(context, runner, '/en/build/');
       // The page asks the doctor itself; the test asks the same route for the expected answer.
-      const answer = await page.evaluate(async () => (await fetch('/api/doctor?lang=en')).json());
+      await page.waitForFunction(() => localStorage.getItem('workshop.credential') !== null);
+      const answer = await page.evaluate(async () => (await fetch('/api/doctor?lang=en', { headers: { authorization: `Bearer ${localStorage.getItem('workshop.credential')}` } })).json());
       const checks = doctorReportSchema.parse(answer).checks;
       assert.ok(checks.length > 0, 'the doctor answers with checks');
       await page.waitForFunction(() => sessionStorage.getItem('workshop.doctor') !== null, undefined, { timeout: 180_000 });
@@ -296,16 +297,17 @@ describe('copy and keyboard', () => {
 });
 
 describe('opened without the ready link', () => {
-  test('the terminal area says to open the link that npm start printed', async () => {
+  test('the terminal area says how to get a fresh launch link', async () => {
     const context = await newStepsContext(browser);
     try {
       const page = await context.newPage();
-      await page.goto(`${runner.origin}/en/build/`); // no ?token=, so no cookie
+      await page.goto(`${runner.origin}/en/build/`); // no launch link, so no credential
       await page.waitForSelector('workshop-terminal-dock[data-runner="locked"]');
       await stepLocator(page, HELLO.id).getByRole('button', { name: 'Run', exact: true }).click();
       const help = page.locator('workshop-terminal-dock .dock-help');
       await help.waitFor({ state: 'visible' });
-      assert.match(await help.innerText(), /open the link that npm start printed/);
+      assert.match(await help.innerText(), /this browser has no access/);
+      assert.match(await help.innerText(), /npm run open/);
       assert.equal(await stepLocator(page, HELLO.id).getAttribute('data-status'), 'idle');
     } finally {
       await context.close();

@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.ts';
+import { launchBrowser, openLaunchLink } from '../helpers/browser.ts';
 import { requireDist } from '../helpers/dist.ts';
 import { serveStatic } from '../helpers/static-server.ts';
 import { startRunner, type RunningRunner } from '../../server/runner.ts';
@@ -33,8 +33,8 @@ test('through the runner: the panel lists the same checks and statuses as the do
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(err.message));
-    // The ready URL trades the token for the cookie, then the chapter is opened.
-    await page.goto(runner.url, { waitUntil: 'load' });
+    // The launch link gives this browser its credential, then the chapter is opened.
+    await openLaunchLink(page, runner.url);
     await page.goto(`${runner.origin}/de/setup/`, { waitUntil: 'load' });
     const panel = page.locator('preflight-panel');
     await page.getByRole('button', { name: 'Mein Docker prüfen' }).click();
@@ -59,14 +59,14 @@ test('through the runner: the panel lists the same checks and statuses as the do
   }
 });
 
-test('through the runner without the token cookie: the panel explains how to get in', { timeout: 120_000 }, async () => {
+test('through the runner without access: the panel explains how to get in', { timeout: 120_000 }, async () => {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
     await page.goto(`${runner.origin}/en/setup/`, { waitUntil: 'load' });
     await page.getByRole('button', { name: 'Check my Docker' }).click();
     await page.waitForFunction(() => document.querySelector('preflight-panel')?.getAttribute('data-state') === 'unauthorized');
-    assert.match((await page.locator('preflight-panel').textContent()) ?? '', /Open the address that npm start printed/);
+    assert.match((await page.locator('preflight-panel').textContent()) ?? '', /npm run open/);
   } finally {
     await context.close();
   }

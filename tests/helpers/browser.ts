@@ -2,7 +2,7 @@
 // Order: CHROMIUM_PATH, Debian's /usr/bin/chromium (what CI installs), then a
 // browser Playwright downloaded earlier on this machine, if any.
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 
 export function findChromium(): string {
   const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
@@ -36,4 +36,14 @@ export const LOOPBACK_ONLY_CHROMIUM_FLAGS = [
 
 export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: findChromium(), headless: true, args: LOOPBACK_ONLY_CHROMIUM_FLAGS });
+}
+
+/**
+ * Opens a launch link (`runner.url`) in `page` and waits until the page has traded its
+ * one-time code for a credential (components/runner/runner-api.ts), so that a test may
+ * move on to another page at once.
+ */
+export async function openLaunchLink(page: Page, url: string): Promise<void> {
+  await page.goto(url, { waitUntil: 'load' });
+  await page.waitForFunction(() => localStorage.getItem('workshop.credential') !== null, undefined, { timeout: 20_000 });
 }

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { waitForProcesses, waitUntilGone } from './process-scan.ts';
-import { sleep, startTestRunner, TerminalClient } from './runner-harness.ts';
+import { redeemLaunchUrl, sleep, startTestRunner, TerminalClient } from './runner-harness.ts';
 
 /** Starts processes that try hard to outlive the terminal, then one in the foreground. */
 async function startStubbornProcesses(client: TerminalClient): Promise<void> {
@@ -44,11 +44,11 @@ test('after SIGTERM to the CLI no process of any session is left, and it exits 0
     const exited = new Promise<number | null>((resolve) => cli.on('exit', (code) => resolve(code)));
     const deadline = Date.now() + 30_000;
     while (!stdout.includes('\n') && Date.now() < deadline) await sleep(50);
-    const ready = /^Workshop ready: http:\/\/127\.0\.0\.1:(\d+)\/\?token=([\w-]{43})\n$/.exec(stdout);
+    const ready = /^Workshop ready: (http:\/\/127\.0\.0\.1:\d+\/#launch=[\w-]{22})\n$/.exec(stdout);
     assert.ok(ready, `ready line, got ${JSON.stringify(stdout)} / ${stderr}`);
-    const runner = { port: Number(ready[1]), token: ready[2] };
+    const { port, credential } = await redeemLaunchUrl(ready[1]);
 
-    const client = await TerminalClient.connect(runner as never);
+    const client = await TerminalClient.connect({ port, token: credential });
     await startStubbornProcesses(client);
     cli.kill('SIGTERM');
     assert.equal(await exited, 0, stderr);
@@ -56,7 +56,7 @@ test('after SIGTERM to the CLI no process of any session is left, and it exits 0
     assert.deepEqual(await waitUntilGone(client.session, 2000), [], 'no processes left');
     // Exactly one line on stdout, and the token nowhere else.
     assert.equal(stdout.split('\n').filter(Boolean).length, 1);
-    assert.ok(!stderr.includes(runner.token));
+    assert.ok(!stderr.includes(credential));
   } finally {
     if (cli.exitCode === null) cli.kill('SIGKILL');
     await rm(home, { recursive: true, force: true });

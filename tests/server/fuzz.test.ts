@@ -56,7 +56,7 @@ let client: TerminalClient | undefined;
 async function connected(): Promise<TerminalClient> {
   if (client && client.closeCode === undefined) return client;
   const query = sessionId ? `&session=${sessionId}` : '';
-  client = new TerminalClient(new WebSocket(`ws://127.0.0.1:${runner.port}${TERMINAL_PATH}?token=${runner.token}${query}`));
+  client = new TerminalClient(new WebSocket(`ws://127.0.0.1:${runner.port}${TERMINAL_PATH}?${query.replace(/^&/, '')}`, { headers: { authorization: `Bearer ${runner.token}` } }));
   await client.opened;
   await client.waitFor((m) => m.type === 'hello');
   sessionId = client.session;

@@ -79,7 +79,8 @@ before(async () => {
 });
 after(() => runner.dispose());
 
-const cookieOf = (r: TestRunner) => `workshop-token-${r.port}=${r.token}`;
+/** A non-browser client's credential header value (docs/protocol.md). */
+const authOf = (r: TestRunner) => `Bearer ${r.token}`;
 
 test('Host: only our names with our port; missing, rebinding, trailing-dot and other IPv6 spellings are refused', async () => {
   const p = runner.port;
@@ -107,14 +108,14 @@ test('Host: only our names with our port; missing, rebinding, trailing-dot and o
   assert.equal((await rawRequest(p, 'GET /api/health HTTP/1.0')).status, 403);
   // The same on the WebSocket, with a valid token.
   for (const host of [`attacker.example:${p}`, `localhost.:${p}`, `[0:0:0:0:0:0:0:1]:${p}`, 'localhost']) {
-    assert.equal(await upgradeStatus(p, `${TERMINAL_PATH}?token=${runner.token}`, { Host: host }), 403, host);
+    assert.equal(await upgradeStatus(p, TERMINAL_PATH, { Host: host, Authorization: authOf(runner) }), 403, host);
   }
-  assert.equal(await upgradeStatus(p, `${TERMINAL_PATH}?token=${runner.token}`, { Host: `[::1]:${p}`, Origin: `http://[::1]:${p}` }), 101);
+  assert.equal(await upgradeStatus(p, TERMINAL_PATH, { Host: `[::1]:${p}`, Origin: `http://[::1]:${p}`, Authorization: authOf(runner) }), 101);
 });
 
 test('Origin must be exactly http:// plus the Host: other port, null, https, trailing slash, other name all refused', async () => {
   const p = runner.port;
-  const cookie = cookieOf(runner);
+  const auth = authOf(runner);
   const foreign = [
     `http://127.0.0.1:${p + 1}`,
     `http://localhost:${p}`, // a different name than the Host the request went to
@@ -127,17 +128,17 @@ test('Origin must be exactly http:// plus the Host: other port, null, https, tra
     `ws://127.0.0.1:${p}`,
   ];
   for (const origin of foreign) {
-    assert.equal(await upgradeStatus(p, TERMINAL_PATH, { Cookie: cookie, Origin: origin }), 403, `socket, Origin ${origin}`);
-    const post = await rawRequest(p, `POST /api/workspace/reset HTTP/1.1\nHost: 127.0.0.1:${p}\nCookie: ${cookie}\nOrigin: ${origin}\nContent-Type: application/json`, '{"session":"x"}');
+    assert.equal(await upgradeStatus(p, TERMINAL_PATH, { Authorization: auth, Origin: origin }), 403, `socket, Origin ${origin}`);
+    const post = await rawRequest(p, `POST /api/workspace/reset HTTP/1.1\nHost: 127.0.0.1:${p}\nAuthorization: ${auth}\nOrigin: ${origin}\nContent-Type: application/json`, '{"session":"x"}');
     assert.equal(post.status, 403, `reset, Origin ${origin}`);
   }
   // Scheme and host are case-insensitive in an origin; browsers send lower case anyway.
-  assert.equal(await upgradeStatus(p, TERMINAL_PATH, { Cookie: cookie, Origin: `HTTP://127.0.0.1:${p}` }), 101);
+  assert.equal(await upgradeStatus(p, TERMINAL_PATH, { Authorization: auth, Origin: `HTTP://127.0.0.1:${p}` }), 101);
 });
 
 test('a cross-site form or text/plain fetch cannot reset a workspace or start the benchmark', async () => {
   const p = runner.port;
-  const cookie = cookieOf(runner);
+  const auth = authOf(runner);
   const client = await TerminalClient.connect(runner);
   try {
     const workspace = `session-${client.session}`;
@@ -145,17 +146,17 @@ test('a cross-site form or text/plain fetch cannot reset a workspace or start th
     const marker = join(runner.workspacesDir, workspace, 'reader-work.txt');
     await writeFile(marker, 'keep me');
     const formBody = `{"session":"${client.session}","x":"=`;
-    // What a page on another localhost port sends: same-site, so the SameSite=Strict cookie goes along.
+    // What a page on another localhost port would send, even if it held the credential.
     for (const type of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x', 'application/json']) {
-      const reset = await rawRequest(p, `POST /api/workspace/reset HTTP/1.1\nHost: 127.0.0.1:${p}\nCookie: ${cookie}\nOrigin: http://localhost:8080\nSec-Fetch-Site: same-site\nContent-Type: ${type}`, formBody);
+      const reset = await rawRequest(p, `POST /api/workspace/reset HTTP/1.1\nHost: 127.0.0.1:${p}\nAuthorization: ${auth}\nOrigin: http://localhost:8080\nSec-Fetch-Site: same-site\nContent-Type: ${type}`, formBody);
       assert.equal(reset.status, 403, type);
-      const bench = await rawRequest(p, `POST /api/bench HTTP/1.1\nHost: 127.0.0.1:${p}\nCookie: ${cookie}\nOrigin: http://localhost:8080\nContent-Type: ${type}`, '{}');
+      const bench = await rawRequest(p, `POST /api/bench HTTP/1.1\nHost: 127.0.0.1:${p}\nAuthorization: ${auth}\nOrigin: http://localhost:8080\nContent-Type: ${type}`, '{}');
       assert.equal(bench.status, 403, type);
     }
     // Even without any Origin (an old browser), a simple-request body type is not accepted as JSON.
-    const noOrigin = await rawRequest(p, `POST /api/workspace/reset HTTP/1.1\nHost: 127.0.0.1:${p}\nCookie: ${cookie}\nContent-Type: text/plain`, `{"session":"${client.session}"}`);
+    const noOrigin = await rawRequest(p, `POST /api/workspace/reset HTTP/1.1\nHost: 127.0.0.1:${p}\nAuthorization: ${auth}\nContent-Type: text/plain`, `{"session":"${client.session}"}`);
     assert.equal(noOrigin.status, 400);
-    const benchNoOrigin = await rawRequest(p, `POST /api/bench HTTP/1.1\nHost: 127.0.0.1:${p}\nCookie: ${cookie}\nContent-Type: text/plain`, '{}');
+    const benchNoOrigin = await rawRequest(p, `POST /api/bench HTTP/1.1\nHost: 127.0.0.1:${p}\nAuthorization: ${auth}\nContent-Type: text/plain`, '{}');
     assert.equal(benchNoOrigin.status, 415);
     assert.ok((await readdir(join(runner.workspacesDir, workspace))).includes('reader-work.txt'), 'nothing was reset');
   } finally {
@@ -163,26 +164,26 @@ test('a cross-site form or text/plain fetch cannot reset a workspace or start th
   }
 });
 
-test('a cross-site GET (no Origin, same-site cookie) cannot reach a token-protected route', async () => {
+test('a cross-site GET (no Origin) cannot reach a protected route, even with the credential', async () => {
   const p = runner.port;
-  const cookie = cookieOf(runner);
+  const auth = authOf(runner);
   const before = sideEffects;
-  // <img src>, a link or fetch(no-cors) from http://localhost:8080: the browser adds the cookie and no Origin.
+  // <img src>, a link or fetch(no-cors) from http://localhost:8080: no Origin, a Sec-Fetch-Site.
   for (const site of ['same-site', 'cross-site']) {
-    const response = await rawRequest(p, `GET /api/side-effect HTTP/1.1\nHost: localhost:${p}\nCookie: ${cookie}\nSec-Fetch-Site: ${site}\nSec-Fetch-Mode: no-cors`);
+    const response = await rawRequest(p, `GET /api/side-effect HTTP/1.1\nHost: localhost:${p}\nAuthorization: ${auth}\nSec-Fetch-Site: ${site}\nSec-Fetch-Mode: no-cors`);
     assert.equal(response.status, 403, site);
   }
   assert.equal(sideEffects, before, 'the route never ran');
   // Our own page ('same-origin'), the reader typing the address ('none') and plain clients (no header) pass.
   for (const site of ['same-origin', 'none', undefined]) {
     const line = site ? `\nSec-Fetch-Site: ${site}` : '';
-    const response = await rawRequest(p, `GET /api/side-effect HTTP/1.1\nHost: 127.0.0.1:${p}\nCookie: ${cookie}${line}`);
+    const response = await rawRequest(p, `GET /api/side-effect HTTP/1.1\nHost: 127.0.0.1:${p}\nAuthorization: ${auth}${line}`);
     assert.equal(response.status, 200, String(site));
   }
   assert.equal(sideEffects, before + 3);
 });
 
-test('every /api route and the socket need the token, by cookie, Bearer (any case) or query on the socket', async () => {
+test('every /api route and the socket need the credential as Bearer (any case); cookies and the query count for nothing', async () => {
   const p = runner.port;
   const routes = ['GET /api/side-effect', 'POST /api/workspace/reset', 'POST /api/bench', 'GET /api/doctor', 'GET /api/no-such-route'];
   for (const route of routes) {
@@ -190,36 +191,32 @@ test('every /api route and the socket need the token, by cookie, Bearer (any cas
     const head = `${method} ${path} HTTP/1.1\nHost: 127.0.0.1:${p}\nContent-Type: application/json`;
     assert.equal((await rawRequest(p, head, '{}')).status, 401, `${route} without token`);
     assert.equal((await rawRequest(p, `${head}\nCookie: workshop-token-${p}=${'A'.repeat(43)}`, '{}')).status, 401, `${route} wrong cookie`);
-    // The token of a runner on another port is a different cookie name.
-    assert.equal((await rawRequest(p, `${head}\nCookie: workshop-token-${p + 1}=${runner.token}`, '{}')).status, 401, `${route} other port's cookie`);
+    // Not even the right token in a cookie: cookies are never read.
+    assert.equal((await rawRequest(p, `${head}\nCookie: workshop-token-${p}=${runner.token}`, '{}')).status, 401, `${route} the token as a cookie`);
   }
   const bearer = (scheme: string) => rawRequest(p, `GET /api/side-effect HTTP/1.1\nHost: 127.0.0.1:${p}\nAuthorization: ${scheme} ${runner.token}`);
   assert.equal((await bearer('Bearer')).status, 200);
   assert.equal((await bearer('bearer')).status, 200);
   assert.equal((await bearer('Basic')).status, 401);
   assert.equal(await upgradeStatus(p, TERMINAL_PATH, { Authorization: `bearer ${runner.token}` }), 101);
-  assert.equal(await upgradeStatus(p, TERMINAL_PATH, { Cookie: cookieOf(runner) }), 101);
+  assert.equal(await upgradeStatus(p, TERMINAL_PATH, { Cookie: `workshop-token-${p}=${runner.token}` }), 401);
+  assert.equal(await upgradeStatus(p, `${TERMINAL_PATH}?token=${runner.token}`), 401);
 });
 
-test('the token stays out of the redirect, the pages, Referer and caches', async () => {
+test('no secret in the pages, Referer or caches; nothing sets a cookie', async () => {
   const p = runner.port;
-  const ready = await rawRequest(p, `GET /de/why/?token=${runner.token}&a=1&token=${runner.token} HTTP/1.1\nHost: 127.0.0.1:${p}`);
-  assert.equal(ready.status, 302);
-  assert.equal(ready.headers.location, '/de/why/?a=1');
-  assert.ok(!ready.body.includes(runner.token), 'not in the redirect body');
-  assert.equal(ready.headers['cache-control'], 'no-store');
-  assert.equal(ready.headers['referrer-policy'], 'no-referrer');
-  assert.match(ready.headers['set-cookie'], /HttpOnly/);
-  assert.match(ready.headers['set-cookie'], /SameSite=Strict/);
-  for (const path of ['/de/', '/en/', '/no-such-page', '/api/auth']) {
-    const page = await rawRequest(p, `GET ${path} HTTP/1.1\nHost: 127.0.0.1:${p}\nCookie: ${cookieOf(runner)}`);
+  const launch = new URL(runner.url);
+  for (const path of ['/', '/de/', '/en/', '/no-such-page', '/api/auth', `/de/why/?token=${runner.token}`]) {
+    const page = await rawRequest(p, `GET ${path} HTTP/1.1\nHost: 127.0.0.1:${p}\nAuthorization: ${authOf(runner)}`);
     assert.ok(!page.body.includes(runner.token), `${path} body`);
     assert.equal(page.headers['referrer-policy'], 'no-referrer', path);
+    assert.equal(page.headers['set-cookie'], undefined, path);
   }
-  // The wrong-token page does not echo what was sent either.
-  const wrong = await rawRequest(p, `GET /?token=guess-${'x'.repeat(10)} HTTP/1.1\nHost: 127.0.0.1:${p}`);
-  assert.ok(!wrong.body.includes('guess-'), 'no echo of a given token');
+  const exchange = await rawRequest(p, `POST /api/auth/exchange HTTP/1.1\nHost: 127.0.0.1:${p}\nContent-Type: application/json`, JSON.stringify({ code: new URLSearchParams(launch.hash.slice(1)).get('launch') }));
+  assert.equal(exchange.status, 200);
+  assert.equal(exchange.headers['cache-control'], 'no-store', 'a credential is never cached');
   assert.ok(!logLines.some((line) => line.includes(runner.token)), 'not in the log');
+  assert.ok(!logLines.some((line) => line.includes(JSON.parse(exchange.body).credential)), 'the credential is not in the log');
 });
 
 test('HTML, the 404 page and redirects carry CSP without unsafe-inline scripts, frame-ancestors and nosniff', async () => {
@@ -307,7 +304,7 @@ test('no command comes from the URL: query parameters on the socket run nothing'
   }
 });
 
-test('session ids are 128 random bits and need the token to attach', async () => {
+test('session ids are 128 random bits and need the credential to attach', async () => {
   const a = await TerminalClient.connect(runner);
   const b = await TerminalClient.connect(runner);
   try {
@@ -315,7 +312,7 @@ test('session ids are 128 random bits and need the token to attach', async () =>
     assert.notEqual(a.session, b.session);
     // Another tab's id alone is not enough.
     assert.equal(await upgradeStatus(runner.port, `${TERMINAL_PATH}?session=${a.session}`), 401);
-    assert.equal(await upgradeStatus(runner.port, `${TERMINAL_PATH}?session=${a.session}&token=wrong`), 401);
+    assert.equal(await upgradeStatus(runner.port, `${TERMINAL_PATH}?session=${a.session}`, { Authorization: 'Bearer wrong' }), 401);
     // A guessed id with the token gets a fresh session, not someone's old one.
     const guessed = await TerminalClient.connect(runner, '&session=AAAAAAAAAAAAAAAAAAAAAA');
     const hello = guessed.messages.find((m) => m.type === 'hello');
@@ -328,7 +325,7 @@ test('session ids are 128 random bits and need the token to attach', async () =>
 });
 
 test('input flooded before the session starts is bounded: the socket closes with 1009', { timeout: 20_000 }, async () => {
-  const ws = new WebSocket(`ws://127.0.0.1:${runner.port}${TERMINAL_PATH}?token=${runner.token}`);
+  const ws = new WebSocket(`ws://127.0.0.1:${runner.port}${TERMINAL_PATH}`, { headers: { Authorization: authOf(runner) } });
   const client = new TerminalClient(ws);
   await client.opened;
   // All in one go, before the workspace is copied and the shell exists.
@@ -365,7 +362,7 @@ test('malformed WebSocket frames close that socket only; the runner stays up', {
       });
       socket.on('error', () => {});
       socket.on('close', () => resolve(handshake));
-      socket.write(`GET ${TERMINAL_PATH}?token=${runner.token} HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      socket.write(`GET ${TERMINAL_PATH} HTTP/1.1\r\nHost: 127.0.0.1:${p}\r\nAuthorization: ${authOf(runner)}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
     });
     assert.ok(closed, `frame ${frame.subarray(0, 2).toString('hex')} closed the socket after a good handshake`);
   }
@@ -381,7 +378,7 @@ test('failed-token bookkeeping stays small under a flood and forgets after the w
   assert.equal(limiter.blocked, false);
 });
 
-test('npm start: one ready line, the token nowhere in stderr; --host warns and still needs the token', { timeout: 60_000 }, async () => {
+test('npm start: one ready line, no secret in stderr; --host warns and still needs a credential', { timeout: 60_000 }, async () => {
   const home = await mkdtemp(join(tmpdir(), 'security-cli-home-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'server/app/cli.ts', '--no-open', '--no-build', '--port', '0', '--verbose', '--host', '127.0.0.2'], {
     env: { ...process.env, HOME: home, CI: '1', LANG: 'en_US.UTF-8', SHELL: '/bin/bash' },
@@ -399,10 +396,10 @@ test('npm start: one ready line, the token nowhere in stderr; --host warns and s
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const url = new URL(/Workshop ready: (\S+)/.exec(stdout)![1]);
-    const token = url.searchParams.get('token')!;
+    const code = new URLSearchParams(url.hash.slice(1)).get('launch')!;
     const port = Number(url.port);
     assert.equal(url.hostname, '127.0.0.2');
-    assert.ok(token.length >= 43, '32 random bytes');
+    assert.ok(code.length >= 22, '16 random bytes');
     assert.match(stderr, /Warning: listening on 127\.0\.0\.2/);
     // Still the token, and our Host only.
     const head = (extra: string) => rawRequest(port, `GET /api/side-effect HTTP/1.1\nHost: 127.0.0.2:${port}${extra}`, '', '127.0.0.2');
@@ -415,16 +412,17 @@ test('npm start: one ready line, the token nowhere in stderr; --host warns and s
       socket.once('error', () => {});
     });
     assert.equal(ws, 401);
-    // Exercise what gets logged: a wrong token, the ready URL, a session opened with ?token=.
-    await rawRequest(port, `GET /?token=wrong HTTP/1.1\nHost: 127.0.0.2:${port}`, '', '127.0.0.2');
-    const ready = await rawRequest(port, `GET /?token=${token} HTTP/1.1\nHost: 127.0.0.2:${port}`, '', '127.0.0.2');
-    assert.equal(ready.status, 302);
-    const client = new TerminalClient(new WebSocket(`ws://127.0.0.2:${port}${TERMINAL_PATH}?token=${token}`));
+    // Exercise what gets logged: a wrong credential, the exchange, a session opened with the credential.
+    await rawRequest(port, `GET /api/auth HTTP/1.1\nHost: 127.0.0.2:${port}\nAuthorization: Bearer wrong`, '', '127.0.0.2');
+    const exchanged = await rawRequest(port, `POST /api/auth/exchange HTTP/1.1\nHost: 127.0.0.2:${port}\nContent-Type: application/json`, JSON.stringify({ code }), '127.0.0.2');
+    assert.equal(exchanged.status, 200);
+    const token = JSON.parse(exchanged.body).credential as string;
+    const client = new TerminalClient(new WebSocket(`ws://127.0.0.2:${port}${TERMINAL_PATH}`, { headers: { Authorization: `Bearer ${token}` } }));
     await client.opened;
     await client.waitFor((m) => m.type === 'hello');
     client.type('echo "$WORKSHOP_SESSION" && env | grep -c workshop-token || true\r');
     await client.waitForOutput(/^\d+\s*$/m);
-    assert.ok(!client.text.includes(token), 'the shell does not see the token');
+    assert.ok(!client.text.includes(token), 'the shell does not see the credential');
     await client.close();
   } finally {
     child.kill('SIGTERM');
@@ -433,12 +431,12 @@ test('npm start: one ready line, the token nowhere in stderr; --host warns and s
   }
   assert.equal(stdout.trim().split('\n').length, 1, 'exactly one line on stdout');
   assert.match(stderr, /"event":"session-start"/, 'verbose logging was on');
-  const token = new URL(/Workshop ready: (\S+)/.exec(stdout)![1]).searchParams.get('token')!;
-  assert.ok(!stderr.includes(token), 'the token is not in stderr');
+  const code = new URLSearchParams(new URL(/Workshop ready: (\S+)/.exec(stdout)![1]).hash.slice(1)).get('launch')!;
+  assert.ok(!stderr.includes(code), 'the launch code is not in stderr');
 });
 
-test('in Chromium: a page on another localhost port cannot trigger a protected GET or POST, although the cookie goes along', { timeout: 60_000 }, async () => {
-  const { launchBrowser } = await import('../helpers/browser.ts');
+test('in Chromium: a page on another localhost port cannot trigger a protected GET or POST', { timeout: 60_000 }, async () => {
+  const { launchBrowser, openLaunchLink } = await import('../helpers/browser.ts');
   const { createServer } = await import('node:http');
   // Another local web server, as a container publishing a page on localhost would be.
   const foreign = createServer((_req, res) => {
@@ -451,7 +449,7 @@ test('in Chromium: a page on another localhost port cannot trigger a protected G
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(runner.url); // the ready link: the browser now holds the token cookie
+    await openLaunchLink(page, runner.url); // the page now holds its credential
     const before = sideEffects;
     await page.goto(`http://127.0.0.1:${foreignPort}/`);
     // A string, not a function: tsx's name helpers do not exist inside the page.
@@ -483,7 +481,7 @@ test('in Chromium: a page on another localhost port cannot trigger a protected G
     assert.equal(sideEffects, before, 'no protected route ran for the foreign page');
     // The workshop's own page still reaches it.
     await page.goto(`http://127.0.0.1:${runner.port}/api/health`);
-    const own = await page.evaluate(`fetch('/api/side-effect', { credentials: 'same-origin' }).then((r) => r.status)`);
+    const own = await page.evaluate(`fetch('/api/side-effect', { headers: { authorization: 'Bearer ' + localStorage.getItem('workshop.credential') } }).then((r) => r.status)`);
     assert.equal(own, 200);
     assert.equal(sideEffects, before + 1);
     await context.close();
@@ -522,10 +520,11 @@ test('npm start opens the browser without the token on any command line; the pri
     };
     await waitFor(() => /Workshop ready: \S+\n/.test(stdout), 'no ready line');
     const ready = new URL(/Workshop ready: (\S+)/.exec(stdout)![1]);
-    const token = ready.searchParams.get('token')!;
+    const token = new URLSearchParams(ready.hash.slice(1)).get('launch')!;
+    assert.ok(token, 'the ready line carries a launch code');
     await waitFor(() => readFile(argsFile, 'utf8').then((text) => text.trim().length > 0, () => false), 'xdg-open was not called');
     const args = (await readFile(argsFile, 'utf8')).trim();
-    assert.ok(!args.includes(token), 'the token is not on the command line');
+    assert.ok(!args.includes(token), 'the launch code is not on the command line');
     assert.match(args, /^file:\/\/\/.+\.html$/);
     launchPath = new URL(args).pathname;
     assert.equal((await stat(launchPath)).mode & 0o777, 0o600, 'only the reader can read the page');
@@ -537,8 +536,9 @@ test('npm start opens the browser without the token on any command line; the pri
       const page = await browser.newPage();
       await page.goto(args);
       await page.waitForURL((url) => url.origin === ready.origin, { timeout: 15_000 });
-      assert.ok(!page.url().includes(token), 'the address bar ends without the token');
-      assert.equal(await page.evaluate(`fetch('/api/auth').then((r) => r.status)`), 200);
+      await page.waitForFunction(() => localStorage.getItem('workshop.credential') !== null, undefined, { timeout: 15_000 });
+      assert.ok(!page.url().includes(token), 'the address bar ends without the launch code');
+      assert.equal(await page.evaluate(`fetch('/api/auth', { headers: { authorization: 'Bearer ' + localStorage.getItem('workshop.credential') } }).then((r) => r.status)`), 200);
     } finally {
       await browser.close();
     }

@@ -24,7 +24,7 @@ class LeanClient {
   readonly ws: WebSocket;
 
   constructor(port: number, token: string) {
-    this.ws = new WebSocket(`ws://127.0.0.1:${port}${TERMINAL_PATH}?token=${token}`);
+    this.ws = new WebSocket(`ws://127.0.0.1:${port}${TERMINAL_PATH}`, { headers: { authorization: `Bearer ${token}` } });
     this.ws.on('message', (data, isBinary) => {
       if (!isBinary) return;
       const chunk = data as Buffer;

@@ -1,6 +1,7 @@
 // Shared pieces for the runner tests: a runner with a small manifest of plain shell
 // steps and a clean HOME (so the machine's own rc files neither slow nor change the
 // shell), and a WebSocket client that records what the server sends.
+import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,16 +43,18 @@ export async function startTestRunner(options: RunnerOptions = {}): Promise<Test
     shellEnv: { HOME: home, PS1: '$ ', HISTFILE: join(home, '.history') },
     ...options,
   });
-  return {
-    ...runner,
-    home,
-    workspacesDir,
-    async dispose() {
-      await runner.close();
-      await rm(home, { recursive: true, force: true });
-      await rm(workspacesDir, { recursive: true, force: true });
+  // Not a spread: `url` is a getter that makes a fresh one-time launch link on every read.
+  return Object.defineProperties(Object.create(runner) as TestRunner, {
+    home: { value: home },
+    workspacesDir: { value: workspacesDir },
+    dispose: {
+      value: async () => {
+        await runner.close();
+        await rm(home, { recursive: true, force: true });
+        await rm(workspacesDir, { recursive: true, force: true });
+      },
     },
-  };
+  });
 }
 
 export class TerminalClient {
@@ -94,9 +97,10 @@ export class TerminalClient {
     );
   }
 
-  static async connect(runner: RunningRunner, query = '', headers: Record<string, string> = {}): Promise<TerminalClient> {
-    const url = `ws://127.0.0.1:${runner.port}/api/terminal?token=${runner.token}${query}`;
-    const client = new TerminalClient(new WebSocket(url, { headers }));
+  static async connect(runner: Pick<RunningRunner, 'port' | 'token'>, query = '', headers: Record<string, string> = {}): Promise<TerminalClient> {
+    // A non-browser client presents its credential as a header (docs/protocol.md).
+    const url = `ws://127.0.0.1:${runner.port}/api/terminal?${query.replace(/^&/, '')}`;
+    const client = new TerminalClient(new WebSocket(url, { headers: { authorization: `Bearer ${runner.token}`, ...headers } }));
     await client.opened;
     await client.waitFor((m) => m.type === 'hello');
     return client;
@@ -190,3 +194,18 @@ export class TerminalClient {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** What a non-browser client does with a launch link: trades its one-time code for a credential. */
+export async function redeemLaunchUrl(url: string): Promise<{ origin: string; port: number; credential: string }> {
+  const parsed = new URL(url);
+  const code = new URLSearchParams(parsed.hash.slice(1)).get('launch');
+  assert.ok(code, `a launch code in ${url}`);
+  const response = await fetch(`${parsed.origin}/api/auth/exchange`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code }),
+  });
+  assert.equal(response.status, 200, 'the launch code is accepted once');
+  const { credential } = (await response.json()) as { credential: string };
+  return { origin: parsed.origin, port: Number(parsed.port), credential };
+}

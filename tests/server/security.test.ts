@@ -1,5 +1,6 @@
-// The runner refuses everything that is not the reader's own page: no token, a wrong
-// token, a foreign Origin (including another localhost port), a foreign Host.
+// The runner refuses everything that is not the reader's own page: no credential, a
+// wrong one, a cookie (never accepted), a foreign Origin (including another localhost
+// port), a foreign Host; and the launch link works exactly once.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -27,9 +28,9 @@ before(async () => {
 after(() => runner.dispose());
 
 /** Status of a refused upgrade, or 101 when the socket opened. */
-function upgradeStatus(path: string, headers: Record<string, string> = {}): Promise<number> {
+function upgradeStatus(path: string, headers: Record<string, string> = {}, protocols: string[] = []): Promise<number> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${runner.port}${path}`, { headers });
+    const ws = new WebSocket(`ws://127.0.0.1:${runner.port}${path}`, protocols, { headers });
     ws.once('open', () => {
       ws.close();
       resolve(101);
@@ -55,35 +56,91 @@ function httpGet(path: string, headers: Record<string, string> = {}): Promise<{ 
 }
 
 const own = () => `http://127.0.0.1:${runner.port}`;
+const bearer = () => ({ Authorization: `Bearer ${runner.token}` });
 
-test('the terminal socket needs the token', async () => {
+function httpPost(path: string, body: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: runner.port, path, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk) => (text += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** The one-time code of a fresh launch link. */
+const launchCode = () => new URLSearchParams(new URL(runner.url).hash.slice(1)).get('launch')!;
+
+test('the terminal socket needs a credential, as a header or the bearer subprotocol; never a cookie or the URL', async () => {
   assert.equal(await upgradeStatus(TERMINAL_PATH), 401);
-  assert.equal(await upgradeStatus(`${TERMINAL_PATH}?token=wrong`), 401);
-  assert.equal(await upgradeStatus(`${TERMINAL_PATH}?token=${runner.token}x`), 401);
-  assert.equal(await upgradeStatus(TERMINAL_PATH, { Cookie: `workshop-token-${runner.port}=nope` }), 401);
-  assert.equal(await upgradeStatus(`${TERMINAL_PATH}?token=${runner.token}`), 101);
-  assert.equal(await upgradeStatus(TERMINAL_PATH, { Cookie: `other=1; workshop-token-${runner.port}=${runner.token}` }), 101);
-  assert.equal(await upgradeStatus(`/api/other?token=${runner.token}`), 404);
+  assert.equal(await upgradeStatus(TERMINAL_PATH, { Authorization: 'Bearer wrong' }), 401);
+  assert.equal(await upgradeStatus(TERMINAL_PATH, { Authorization: `Bearer ${runner.token}x` }), 401);
+  // The old ways in: a token in the query or in a cookie opens nothing any more.
+  assert.equal(await upgradeStatus(`${TERMINAL_PATH}?token=${runner.token}`), 401);
+  assert.equal(await upgradeStatus(TERMINAL_PATH, { Cookie: `workshop-token-${runner.port}=${runner.token}` }), 401);
+  assert.equal(await upgradeStatus(TERMINAL_PATH, bearer()), 101);
+  assert.equal(await upgradeStatus(TERMINAL_PATH, {}, ['workshop.v1', `bearer.${runner.token}`]), 101);
+  assert.equal(await upgradeStatus(TERMINAL_PATH, {}, ['workshop.v1', 'bearer.wrong']), 401);
+  assert.equal(await upgradeStatus('/api/other', bearer()), 404);
+});
+
+test('the socket answers the page with our subprotocol, never with the credential', async () => {
+  const ws = new WebSocket(`ws://127.0.0.1:${runner.port}${TERMINAL_PATH}`, ['workshop.v1', `bearer.${runner.token}`]);
+  await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject));
+  assert.equal(ws.protocol, 'workshop.v1');
+  ws.close();
+});
+
+test('the launch code works once and gives a credential of its own', async () => {
+  const code = launchCode();
+  const first = await httpPost('/api/auth/exchange', JSON.stringify({ code }), { Origin: own() });
+  assert.equal(first.status, 200);
+  const { credential } = JSON.parse(first.body) as { credential: string };
+  assert.notEqual(credential, runner.token);
+  assert.equal(await upgradeStatus(TERMINAL_PATH, { Authorization: `Bearer ${credential}` }), 101);
+  assert.deepEqual(JSON.parse((await httpGet('/api/auth', { Authorization: `Bearer ${credential}` })).body), { authenticated: true });
+  // A link left in the history or a screenshot opens nothing.
+  const again = await httpPost('/api/auth/exchange', JSON.stringify({ code }), { Origin: own() });
+  assert.equal(again.status, 403);
+  assert.equal(JSON.parse(again.body).error, 'launch-code-used');
+  // Another page (another port) may not trade a code, and a bad body is refused clearly.
+  assert.equal((await httpPost('/api/auth/exchange', JSON.stringify({ code: launchCode() }), { Origin: `http://127.0.0.1:${runner.port + 1}` })).status, 403);
+  assert.equal((await httpPost('/api/auth/exchange', '{"code": 5}')).status, 400);
+  assert.equal((await httpPost('/api/auth/exchange', 'not json')).status, 400);
+});
+
+test('a fresh launch link only for the runner token (npm run open), never for a browser credential', async () => {
+  const exchanged = await httpPost('/api/auth/exchange', JSON.stringify({ code: launchCode() }));
+  assert.equal(exchanged.status, 200, exchanged.body);
+  const { credential } = JSON.parse(exchanged.body) as { credential: string };
+  assert.equal((await httpPost('/api/auth/launch', '', { Authorization: `Bearer ${credential}` })).status, 403);
+  assert.equal((await httpPost('/api/auth/launch', '')).status, 401);
+  const fresh = await httpPost('/api/auth/launch', '', bearer());
+  assert.equal(fresh.status, 200);
+  assert.match(JSON.parse(fresh.body).url, new RegExp(`^http://127\\.0\\.0\\.1:${runner.port}/#launch=[\\w-]{22}$`));
 });
 
 test('a foreign Origin is refused, even another localhost port', async () => {
-  const path = `${TERMINAL_PATH}?token=${runner.token}`;
-  assert.equal(await upgradeStatus(path, { Origin: 'http://evil.example' }), 403);
-  assert.equal(await upgradeStatus(path, { Origin: `http://127.0.0.1:${runner.port + 1}` }), 403);
-  assert.equal(await upgradeStatus(path, { Origin: `http://localhost:${runner.port + 1}` }), 403);
-  assert.equal(await upgradeStatus(path, { Origin: `https://127.0.0.1:${runner.port}` }), 403);
-  assert.equal(await upgradeStatus(path, { Origin: 'null' }), 403);
+  const path = TERMINAL_PATH;
+  assert.equal(await upgradeStatus(path, { ...bearer(), Origin: 'http://evil.example' }), 403);
+  assert.equal(await upgradeStatus(path, { ...bearer(), Origin: `http://127.0.0.1:${runner.port + 1}` }), 403);
+  assert.equal(await upgradeStatus(path, { ...bearer(), Origin: `http://localhost:${runner.port + 1}` }), 403);
+  assert.equal(await upgradeStatus(path, { ...bearer(), Origin: `https://127.0.0.1:${runner.port}` }), 403);
+  assert.equal(await upgradeStatus(path, { ...bearer(), Origin: 'null' }), 403);
   // localhost is one of our names, but the Origin must name the host the request went to.
-  assert.equal(await upgradeStatus(path, { Origin: `http://localhost:${runner.port}` }), 403);
-  assert.equal(await upgradeStatus(path, { Origin: own() }), 101);
-  assert.equal(await upgradeStatus(path, { Origin: `http://localhost:${runner.port}`, Host: `localhost:${runner.port}` }), 101);
+  assert.equal(await upgradeStatus(path, { ...bearer(), Origin: `http://localhost:${runner.port}` }), 403);
+  assert.equal(await upgradeStatus(path, { ...bearer(), Origin: own() }), 101);
+  assert.equal(await upgradeStatus(path, { ...bearer(), Origin: `http://localhost:${runner.port}`, Host: `localhost:${runner.port}` }), 101);
 });
 
 test('a foreign Host header is refused (DNS rebinding)', async () => {
-  const path = `${TERMINAL_PATH}?token=${runner.token}`;
-  assert.equal(await upgradeStatus(path, { Host: `evil.example:${runner.port}` }), 403);
-  assert.equal(await upgradeStatus(path, { Host: `127.0.0.1:${runner.port + 1}` }), 403);
-  assert.equal(await upgradeStatus(path, { Host: 'evil.example', Origin: 'http://evil.example' }), 403);
+  const path = TERMINAL_PATH;
+  assert.equal(await upgradeStatus(path, { ...bearer(), Host: `evil.example:${runner.port}` }), 403);
+  assert.equal(await upgradeStatus(path, { ...bearer(), Host: `127.0.0.1:${runner.port + 1}` }), 403);
+  assert.equal(await upgradeStatus(path, { ...bearer(), Host: 'evil.example', Origin: 'http://evil.example' }), 403);
   assert.equal((await httpGet('/api/health', { Host: `evil.example:${runner.port}` })).status, 403);
   assert.equal((await httpGet('/en/', { Host: `rebound.example:${runner.port}` })).status, 403);
   assert.equal((await httpGet('/api/health')).status, 200);
@@ -123,25 +180,13 @@ test('the listening socket is on loopback only', async (t) => {
   }
 });
 
-test('the ready URL trades the token for an HttpOnly SameSite=Strict cookie and a clean URL', async () => {
-  const ready = await httpGet(`/?token=${runner.token}`, { 'Accept-Language': 'en-US,en;q=0.9,de;q=0.5' });
-  assert.equal(ready.status, 302);
-  assert.equal(ready.headers.location, '/en/');
-  const cookie = String(ready.headers['set-cookie']);
-  assert.match(cookie, new RegExp(`^workshop-token-${runner.port}=${runner.token};`));
-  assert.match(cookie, /HttpOnly/);
-  assert.match(cookie, /SameSite=Strict/);
-
-  const deeper = await httpGet(`/de/build/?token=${runner.token}&x=1`);
-  assert.equal(deeper.headers.location, '/de/build/?x=1');
-  const sneaky = await httpGet(`//evil.example/?token=${runner.token}`);
-  // Never a protocol-relative '//host' redirect to another site.
-  assert.match(String(sneaky.headers.location), /^\/[^/\\]/);
-
-  const wrong = await httpGet('/?token=not-the-token');
-  assert.equal(wrong.status, 403);
-  assert.equal(wrong.headers['set-cookie'], undefined);
-  assert.match(wrong.body, /npm start/);
+test('no response sets a cookie, and an old ?token= link is just a page', async () => {
+  const old = await httpGet(`/?token=${runner.token}`, { 'Accept-Language': 'en' });
+  assert.equal(old.status, 302);
+  assert.equal(old.headers.location, '/en/');
+  for (const path of ['/', '/en/', '/api/health', `/de/build/?token=${runner.token}`]) {
+    assert.equal((await httpGet(path)).headers['set-cookie'], undefined, path);
+  }
 });
 
 test('the root redirects by Accept-Language, German by default', async () => {
@@ -155,15 +200,14 @@ test('health answers without a token; added /api routes need it and our Origin',
   const health = await httpGet('/api/health');
   assert.equal(health.status, 200);
   assert.equal(JSON.parse(health.body).ok, true);
-  const cookie = `workshop-token-${runner.port}=${runner.token}`;
   assert.equal((await httpGet('/api/test-secret')).status, 401);
-  assert.equal((await httpGet('/api/test-secret', { Cookie: `workshop-token-${runner.port}=x` })).status, 401);
-  assert.equal((await httpGet('/api/test-secret', { Cookie: cookie, Origin: `http://127.0.0.1:${runner.port + 1}` })).status, 403);
-  const allowed = await httpGet('/api/test-secret', { Cookie: cookie, Origin: own() });
+  assert.equal((await httpGet('/api/test-secret', { Authorization: 'Bearer x' })).status, 401);
+  assert.equal((await httpGet('/api/test-secret', { Cookie: `workshop-token-${runner.port}=${runner.token}` })).status, 401);
+  assert.equal((await httpGet('/api/test-secret', { ...bearer(), Origin: `http://127.0.0.1:${runner.port + 1}` })).status, 403);
+  const allowed = await httpGet('/api/test-secret', { ...bearer(), Origin: own() });
   assert.equal(allowed.status, 200);
   assert.equal(JSON.parse(allowed.body).secret, 'only with the token');
-  assert.equal((await httpGet('/api/test-secret', { Authorization: `Bearer ${runner.token}` })).status, 200);
-  assert.deepEqual(JSON.parse((await httpGet('/api/auth', { Cookie: cookie })).body), { authenticated: true });
+  assert.deepEqual(JSON.parse((await httpGet('/api/auth', bearer())).body), { authenticated: true });
   assert.equal((await httpGet('/api/auth')).status, 401);
 });
 
@@ -193,7 +237,7 @@ test('failed token checks are rate-limited', async () => {
   try {
     const status = (token: string) =>
       new Promise<number>((resolve) => {
-        const ws = new WebSocket(`ws://127.0.0.1:${limited.port}${TERMINAL_PATH}?token=${token}`);
+        const ws = new WebSocket(`ws://127.0.0.1:${limited.port}${TERMINAL_PATH}`, { headers: { Authorization: `Bearer ${token}` } });
         ws.once('open', () => {
           ws.close();
           resolve(101);
@@ -205,7 +249,7 @@ test('failed token checks are rate-limited', async () => {
     for (let i = 0; i < 25; i++) statuses.push(await status(`guess-${i}`));
     assert.equal(statuses[0], 401);
     assert.equal(statuses.at(-1), 429);
-    // The right token still passes: a stale cookie retrying must not lock the reader out.
+    // The right credential still passes: a stale one retrying must not lock the reader out.
     assert.equal(await status(limited.token), 101);
     assert.equal(await status('guess-again'), 429);
   } finally {
@@ -218,7 +262,7 @@ test('past the maximum number of sessions a clear error and close code 1013', as
   try {
     const a = await TerminalClient.connect(small);
     const b = await TerminalClient.connect(small);
-    const c = new TerminalClient(new WebSocket(`ws://127.0.0.1:${small.port}${TERMINAL_PATH}?token=${small.token}`));
+    const c = new TerminalClient(new WebSocket(`ws://127.0.0.1:${small.port}${TERMINAL_PATH}`, { headers: { Authorization: `Bearer ${small.token}` } }));
     assert.equal(await c.closed, CLOSE_CODES.tooManySessions);
     assert.ok(c.messages.some((m) => m.type === 'error' && m.code === 'too-many-sessions' && /maximum/.test(m.message)));
     await a.close();
@@ -248,8 +292,8 @@ test('--host 0.0.0.0: reachable under this machine’s addresses, still refusing
         req.end();
       });
     assert.equal(await get(`${external.address}:${wide.port}`), 401, 'reachable, but the token is still needed');
-    assert.equal(await get(`${external.address}:${wide.port}`, { Cookie: `workshop-token-${wide.port}=${wide.token}` }), 200);
-    assert.equal(await get(`evil.example:${wide.port}`, { Cookie: `workshop-token-${wide.port}=${wide.token}` }), 403);
+    assert.equal(await get(`${external.address}:${wide.port}`, { Authorization: `Bearer ${wide.token}` }), 200);
+    assert.equal(await get(`evil.example:${wide.port}`, { Authorization: `Bearer ${wide.token}` }), 403);
   } finally {
     await wide.dispose();
   }

@@ -99,7 +99,7 @@ test('a session without a page ends after the idle timeout, with all its process
     assert.equal(quick.sessionCount(), 0);
     assert.deepEqual(await waitUntilGone(client.session), []);
     // Re-attaching after the timeout gives a new session.
-    const again = new TerminalClient(new WebSocket(`ws://127.0.0.1:${quick.port}${TERMINAL_PATH}?token=${quick.token}&session=${client.session}`));
+    const again = new TerminalClient(new WebSocket(`ws://127.0.0.1:${quick.port}${TERMINAL_PATH}?session=${client.session}`, { headers: { authorization: `Bearer ${quick.token}` } }));
     await again.waitFor((m) => m.type === 'hello');
     assert.notEqual(again.session, client.session);
     await again.close();

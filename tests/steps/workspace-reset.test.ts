@@ -65,7 +65,7 @@ describe('POST /api/workspace/reset', () => {
 
   /** A terminal session opened over the real socket; resolves with its id once the shell prompts. */
   async function openSession(): Promise<{ id: string; ws: WebSocket; output: () => string }> {
-    const ws = new WebSocket(`${runner.origin.replace('http', 'ws')}/api/terminal?token=${runner.token}`);
+    const ws = new WebSocket(`${runner.origin.replace('http', 'ws')}/api/terminal`, { headers: { authorization: `Bearer ${runner.token}` } });
     let text = '';
     let id = '';
     ws.on('message', (data, binary) => {

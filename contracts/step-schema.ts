@@ -3,6 +3,9 @@
 import { z } from './zod.ts';
 import { stepIdSchema } from './terminal-protocol.ts';
 
+/** File name of the step manifest in the build's output folder (written by integrations/step-manifest.ts). */
+export const STEP_MANIFEST_FILE = 'workshop-steps.json';
+
 /** What a step needs from the reader's machine; each maps to a preflight (doctor) check. */
 export const requirementSchema = z.enum([
   'docker', // a reachable Docker daemon

@@ -7,8 +7,9 @@ import type { AstroIntegration } from 'astro';
 import { steps } from '../content/steps.ts';
 import { checkStepUsage, findStepIds, pageOf, stepsByPage, type PageSteps } from './step-usage.ts';
 
-/** File name of the manifest in the build's output folder. */
-export const STEP_MANIFEST_FILE = 'workshop-steps.json';
+import { STEP_MANIFEST_FILE } from '../contracts/step-schema.ts';
+
+export { STEP_MANIFEST_FILE };
 
 export interface StepManifestOptions {
   /** The site's language folders; pages outside them are not checked. */

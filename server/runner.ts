@@ -13,6 +13,7 @@ import { createHttpApp } from './http/http-app.ts';
 import { silentLog, type Log } from './app/log.ts';
 import { CLOSE_CODES } from '../contracts/terminal-protocol.ts';
 import { LAUNCH_FRAGMENT_KEY } from '../contracts/http-paths.ts';
+import { STEP_MANIFEST_FILE } from '../contracts/step-schema.ts';
 import { OriginPolicy } from './security/request-guards.ts';
 import { SessionRegistry } from './socket/session-registry.ts';
 import { chooseShell, shellKindOf, type ShellChoice } from './shell/shell-choice.ts';
@@ -101,7 +102,7 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
     steps = parseStepManifest(options.steps);
     stepSource = 'options';
   } else {
-    const loaded = await loadStepManifest(resolve(options.manifestPath ?? join(staticDir, 'workshop-steps.json')));
+    const loaded = await loadStepManifest(resolve(options.manifestPath ?? join(staticDir, STEP_MANIFEST_FILE)));
     steps = loaded.steps;
     stepSource = loaded.source;
   }

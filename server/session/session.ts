@@ -10,6 +10,7 @@ import { OutputPump } from './flow-control.ts';
 import { killSessionProcesses, SESSION_MARKER_VAR } from './process-tree.ts';
 import { RingBuffer } from './ring-buffer.ts';
 import type { ShellChoice, ShellKind } from '../shell/shell-choice.ts';
+import { withOnlyStdDescriptors } from '../shell/close-descriptors.ts';
 import { shellLaunch } from '../shell/shell-launch.ts';
 import { ShellMarkerFilter, type ShellEvent } from '../shell/shell-markers.ts';
 import { removeWorkspace } from '../workspace/workspace.ts';
@@ -81,12 +82,13 @@ export class Session {
       WORKSHOP_DIR: options.workspaceDir,
       [SESSION_MARKER_VAR]: options.id,
     });
-    this.pty = pty.spawn(launch.file, launch.args, {
+    const spawn = withOnlyStdDescriptors(options.shell, launch, env);
+    this.pty = pty.spawn(spawn.file, spawn.args, {
       name: 'xterm-256color',
       cols: options.cols,
       rows: options.rows,
       cwd: options.workspaceDir,
-      env,
+      env: spawn.env,
       // Raw bytes: output goes to the page as binary frames without decoding here.
       encoding: null,
     });

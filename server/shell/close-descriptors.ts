@@ -4,7 +4,8 @@
 // started through a one-line launcher that closes every descriptor >= 3 and then execs
 // the real shell. The launcher is the chosen shell itself (bash >= 4.1 and zsh both
 // close a descriptor named by a variable, `exec {n}>&-`; dash cannot), run without any
-// startup file.
+// startup file. It also moves itself into the session's cgroup, if there is one, so that
+// no process of the shell is ever born outside it.
 // macOS (node-pty spawns with POSIX_SPAWN_CLOEXEC_DEFAULT) and Windows (ConPTY) need none.
 import type { ShellChoice } from './shell-choice.ts';
 import type { ShellLaunch } from './shell-launch.ts';
@@ -18,6 +19,9 @@ const SCRIPT = [
   'for __f in /proc/self/fd/*; do __n=${__f##*/}; if [ "$__n" -gt 2 ]; then exec {__n}>&-; fi; done',
   `if [ -n "\${${SAVED_BASH_ENV}+x}" ]; then export BASH_ENV="$${SAVED_BASH_ENV}"; unset ${SAVED_BASH_ENV}; fi`,
   'unset __f __n',
+  // Join the session's cgroup before the shell runs anything (server/session/cgroup.ts).
+  'if [ -n "${WORKSHOP_CGROUP_PROCS-}" ]; then { echo $$ > "$WORKSHOP_CGROUP_PROCS"; } 2>/dev/null; fi',
+  'unset WORKSHOP_CGROUP_PROCS',
   'exec "$@"',
 ].join('\n');
 

@@ -5,13 +5,13 @@
 //   - labels on the session's containers, removed when it ends (server/session/docker-labels.ts);
 //   - at startup, the cleanup of what a runner that was killed (SIGKILL, power loss) left.
 // What each of these defends, and what not: docs/security.md.
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { lstat, readdir, rm } from 'node:fs/promises';
+import { appendFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { lstat, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Log } from '../app/log.ts';
 import { createRunnerCgroup, createSessionCgroup, endCgroup, endRunnerCgroup, moveInto, ownCgroupDir, runnerCgroups } from './cgroup.ts';
-import { findDocker, removeLeftoverContainers, removeSessionContainers, writeDockerWrapper } from './docker-labels.ts';
+import { findDocker, removeComposeContainersIn, removeLeftoverContainers, removeSessionContainers, writeDockerWrapper } from './docker-labels.ts';
 import { killLeftoverProcesses, killSessionProcesses, RUNNER_MARKER_VAR } from './process-tree.ts';
 import { newRunnerId, runnerMayBeAlive } from './runner-identity.ts';
 
@@ -20,6 +20,8 @@ export const PRIVATE_DIR_PREFIX = 'wasm-docker-workshop-runner-';
 export const NONCE_FILE_VAR = 'WORKSHOP_MARKER_FILE';
 /** Time to exit after the hang-up before the kill: enough for a tool to drop its lock. */
 export const DEFAULT_GRACE_MS = 1500;
+/** In the private folder: one line per session workspace, for the Compose cleanup after a SIGKILL. */
+const WORKSPACES_FILE = 'workspaces';
 
 export interface ContainmentOptions {
   log: Log;
@@ -81,6 +83,11 @@ export class RunnerContainment {
         this.log('warn', 'cgroup-failed', { session: sessionId, error: String(error) });
       }
     }
+    try {
+      appendFileSync(join(this.privateDir, WORKSPACES_FILE), `${workspaceDir}\n`, { mode: 0o600 });
+    } catch {
+      // Only the cleanup after a SIGKILL needs it.
+    }
     return new SessionContainment(this, sessionId, workspaceDir, cgroup);
   }
 
@@ -113,6 +120,10 @@ export class RunnerContainment {
       // Only real folders of our own user, never through a symlink.
       const info = await lstat(path).catch(() => undefined);
       if (!info?.isDirectory() || (uid() >= 0 && info.uid !== uid()) || !gone(id)) continue;
+      if (this.realDocker) {
+        const workspaces = await readFile(join(path, WORKSPACES_FILE), 'utf8').catch(() => '');
+        await removeComposeContainersIn(this.realDocker, workspaces.split('\n').filter(Boolean));
+      }
       await rm(path, { recursive: true, force: true });
     }
   }

@@ -93,14 +93,25 @@ async function removeContainers(realDocker: string, ids: string[]): Promise<void
   if (ids.length > 0) await docker(realDocker, ['rm', '--force', '--volumes', ...ids], 30_000);
 }
 
+/** Containers of Compose projects whose folder is inside one of `dirs`. */
+async function composeContainersIn(realDocker: string, dirs: string[]): Promise<Array<{ id: string }>> {
+  if (dirs.length === 0) return [];
+  const roots = dirs.map((dir) => resolve(dir) + sep);
+  return (await containersWith(realDocker, COMPOSE_DIR_LABEL, COMPOSE_DIR_LABEL)).filter(
+    ({ value }) => value && roots.some((root) => (resolve(value) + sep).startsWith(root)),
+  );
+}
+
 /** Stops and removes the containers of a session: labelled ones, and Compose projects in its workspace. */
 export async function removeSessionContainers(realDocker: string, sessionId: string, workspaceDir: string): Promise<void> {
   const labelled = await containersWith(realDocker, `${LABEL_SESSION}=${sessionId}`, LABEL_SESSION);
-  const inside = resolve(workspaceDir) + sep;
-  const compose = (await containersWith(realDocker, COMPOSE_DIR_LABEL, COMPOSE_DIR_LABEL)).filter(
-    ({ value }) => value && (resolve(value) + sep).startsWith(inside),
-  );
+  const compose = await composeContainersIn(realDocker, [workspaceDir]);
   await removeContainers(realDocker, [...new Set([...labelled, ...compose].map(({ id }) => id))]);
+}
+
+/** Removes the Compose projects inside the workspaces a killed runner had (read from its private folder). */
+export async function removeComposeContainersIn(realDocker: string, dirs: string[]): Promise<void> {
+  await removeContainers(realDocker, (await composeContainersIn(realDocker, dirs)).map(({ id }) => id));
 }
 
 /** Removes the containers of this user's runners for which `isGone(runnerId)` holds. */

@@ -7,7 +7,7 @@
 // What each of these defends, and what not: docs/security.md.
 import { appendFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { lstat, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir, userInfo } from 'node:os';
+import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Log } from '../app/log.ts';
 import { createRunnerCgroup, createSessionCgroup, endCgroup, endRunnerCgroup, moveInto, ownCgroupDir, runnerCgroups } from './cgroup.ts';

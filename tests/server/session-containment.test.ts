@@ -125,10 +125,9 @@ test('`exit`: the setsid env -i escapee and every container of the session are g
 
 test('idle timeout and runner shutdown: the setsid env -i escapee is gone', { skip: linuxOnly, timeout: 120_000 }, async () => {
   const idle = await startTestRunner({ idleTimeoutMs: 300 });
-  let idleEscapee = '';
   try {
     const client = await TerminalClient.connect(idle);
-    idleEscapee = await startEscapee(client);
+    const idleEscapee = await startEscapee(client);
     await client.close();
     await assertAllGone(idleEscapee);
   } finally {

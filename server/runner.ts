@@ -49,7 +49,7 @@ export interface RunnerOptions {
   token?: string;
   /** Options of the benchmark route (tests point it at other images). */
   bench?: BenchRouteOptions;
-  /** Seconds of grace between the hang-up and the kill when a session ends (default 1.5 s). */
+  /** Milliseconds of grace between the hang-up and the kill when a session ends (default 1000). */
   killGraceMs?: number;
   /** false: contain sessions without a cgroup even where one is available (tests of the fallback). */
   cgroups?: boolean;

@@ -5,13 +5,13 @@
 //   - labels on the session's containers, removed when it ends (server/session/docker-labels.ts);
 //   - at startup, the cleanup of what a runner that was killed (SIGKILL, power loss) left.
 // What each of these defends, and what not: docs/security.md.
-import { appendFileSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { lstat, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { Log } from '../app/log.ts';
 import { createRunnerCgroup, createSessionCgroup, endCgroup, endRunnerCgroup, moveInto, ownCgroupDir, runnerCgroups } from './cgroup.ts';
-import { findDocker, removeComposeContainersIn, removeLeftoverContainers, removeSessionContainers, writeDockerWrapper } from './docker-labels.ts';
+import { dockerUsedMark, findDocker, removeComposeContainersIn, removeLeftoverContainers, removeSessionContainers, writeDockerWrapper } from './docker-labels.ts';
 import { killLeftoverProcesses, killSessionProcesses, RUNNER_MARKER_VAR } from './process-tree.ts';
 import { newRunnerId, runnerMayBeAlive } from './runner-identity.ts';
 
@@ -19,7 +19,7 @@ export const PRIVATE_DIR_PREFIX = 'wasm-docker-workshop-runner-';
 /** Variable naming the file the shell's init script reads the nonce from (and deletes). */
 export const NONCE_FILE_VAR = 'WORKSHOP_MARKER_FILE';
 /** Time to exit after the hang-up before the kill: enough for a tool to drop its lock. */
-export const DEFAULT_GRACE_MS = 1500;
+export const DEFAULT_GRACE_MS = 1000;
 /** In the private folder: one line per session workspace, for the Compose cleanup after a SIGKILL. */
 const WORKSPACES_FILE = 'workspaces';
 
@@ -56,7 +56,7 @@ export class RunnerContainment {
     this.binDir = join(this.privateDir, 'bin');
     mkdirSync(this.binDir, { mode: 0o700 });
     this.realDocker = findDocker(options.path ?? process.env.PATH, this.binDir);
-    if (this.realDocker) writeDockerWrapper(this.binDir, this.realDocker, this.id, uid());
+    if (this.realDocker) writeDockerWrapper(this.binDir, this.privateDir, this.realDocker, this.id, uid());
     const parent = options.cgroups === false ? undefined : ownCgroupDir();
     this.cgroup = parent ? createRunnerCgroup(parent, this.id) : undefined;
     this.log('info', 'containment', { runner: this.id, cgroup: this.cgroup ?? null, docker: this.realDocker ?? null });
@@ -172,8 +172,10 @@ export class SessionContainment {
   /** Ends every process and container of the session. */
   async end(shellPid: number): Promise<void> {
     this.removeNonceFile();
-    const containers = this.runner.realDocker
-      ? removeSessionContainers(this.runner.realDocker, this.sessionId, this.workspaceDir)
+    // A session that never called docker (through the wrapper) has no containers to look for.
+    const usedDocker = this.runner.realDocker !== undefined && existsSync(dockerUsedMark(this.runner.privateDir, this.sessionId));
+    const containers = usedDocker
+      ? removeSessionContainers(this.runner.realDocker!, this.sessionId, this.workspaceDir)
       : Promise.resolve();
     const processes = this.cgroup
       ? endCgroup(this.cgroup, this.runner.graceMs)

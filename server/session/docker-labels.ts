@@ -32,12 +32,21 @@ function shQuote(text: string): string {
   return `'${text.replace(/'/g, "'\\''")}'`;
 }
 
-/** Writes the wrapper `docker` into `binDir` (a private folder). */
-export function writeDockerWrapper(binDir: string, realDocker: string, runnerId: string, uid: number): void {
+/** Name of the file (in the private folder) that says a session has called docker. */
+export function dockerUsedMark(privateDir: string, sessionId: string): string {
+  return join(privateDir, `docker-used-${sessionId.replace(/[^\w-]/g, '_')}`);
+}
+
+/**
+ * Writes the wrapper `docker` into `binDir`. It also leaves a mark in `privateDir` per
+ * session, so that ending a session that never called docker costs no docker call.
+ */
+export function writeDockerWrapper(binDir: string, privateDir: string, realDocker: string, runnerId: string, uid: number): void {
   const script = `#!/bin/sh
 # The workshop runner's docker wrapper (server/session/docker-labels.ts): labels the
 # containers this terminal creates, so that they are removed when the terminal ends.
 real=${shQuote(realDocker)}
+case \${WORKSHOP_SESSION-} in *[!A-Za-z0-9_-]*) ;; *) : 2>/dev/null > ${shQuote(join(privateDir, 'docker-used-'))}"\${WORKSHOP_SESSION-}" ;; esac
 k=0; i=0; skip=; sub=
 for a do
   i=$((i + 1))

@@ -1,7 +1,7 @@
 # Dot-sourced into a workshop session's PowerShell: wraps the reader's prompt so that
 # each command's exit status reaches the runner (server/shell-markers.ts).
-# The nonce comes in a private file that only this shell reads, and deletes at once:
-# in the environment any child process could read it.
+# The marker nonce comes in a private file that this shell reads and deletes at once.
+# (In the environment, any child process could read it.)
 $global:__WorkshopNonce = ''
 if ($env:WORKSHOP_MARKER_FILE) {
   $global:__WorkshopNonce = (Get-Content -LiteralPath $env:WORKSHOP_MARKER_FILE -Raw).Trim()

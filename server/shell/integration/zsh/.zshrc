@@ -5,14 +5,6 @@ ZDOTDIR=$WORKSHOP_USER_ZDOTDIR
 WORKSHOP_USER_ZDOTDIR=$ZDOTDIR
 ZDOTDIR=$__workshop_zdotdir
 
-# The nonce comes in a private file that only this shell reads, and deletes at once:
-# in the environment any child could read it from /proc/<this shell>/environ.
-typeset -g __workshop_nonce=
-if [[ -n ${WORKSHOP_MARKER_FILE-} ]]; then
-  __workshop_nonce=$(< $WORKSHOP_MARKER_FILE)
-  command rm -f -- $WORKSHOP_MARKER_FILE
-fi
-unset WORKSHOP_MARKER_FILE
 # The runner's docker wrapper first on PATH, even when the reader's files set PATH anew.
 if [[ -n ${WORKSHOP_BIN-} && :$PATH: != :$WORKSHOP_BIN:* ]]; then PATH="$WORKSHOP_BIN:$PATH"; fi
 __workshop_precmd() {

@@ -15,6 +15,7 @@ import { CLOSE_CODES } from '../contracts/terminal-protocol.ts';
 import { LAUNCH_FRAGMENT_KEY } from '../contracts/http-paths.ts';
 import { STEP_MANIFEST_FILE } from '../contracts/step-schema.ts';
 import { OriginPolicy } from './security/request-guards.ts';
+import { RunnerContainment } from './session/containment.ts';
 import { SessionRegistry } from './socket/session-registry.ts';
 import { chooseShell, shellKindOf, type ShellChoice } from './shell/shell-choice.ts';
 import { loadStepManifest, parseStepManifest } from './steps/step-manifest.ts';
@@ -50,6 +51,10 @@ export interface RunnerOptions {
   token?: string;
   /** Options of the benchmark route (tests point it at other images). */
   bench?: BenchRouteOptions;
+  /** Milliseconds of grace between the hang-up and the kill when a session ends (default 1000). */
+  killGraceMs?: number;
+  /** false: contain sessions without a cgroup even where one is available (tests of the fallback). */
+  cgroups?: boolean;
   /** Routes added under /api behind the credential, after the runner's own (tests). */
   extraRoutes?: ApiRoute[];
   log?: Log;
@@ -71,7 +76,11 @@ export interface RunningRunner {
   sessionPids(): number[];
   /** Bytes the runner holds for all sockets right now (flow control diagnostics). */
   bufferedBytes(): number;
-  /** Ends every session (killing its processes) and stops the server. */
+  /** This runner's id, on its cgroup, its containers' labels and its private folder. */
+  runnerId: string;
+  /** Settles when the cleanup of earlier, killed runners' leftovers is done. */
+  leftoversCleaned: Promise<void>;
+  /** Ends every session (killing its processes) and stops the server. Idempotent. */
   close(): Promise<void>;
 }
 
@@ -115,7 +124,11 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
   let port = options.port ?? DEFAULT_PORT;
   const origins = new OriginPolicy();
   const guard = new TokenGuard(token);
+  const containment = new RunnerContainment({ log, graceMs: options.killGraceMs, cgroups: options.cgroups });
+  // In the background: a slow Docker must not delay the start.
+  const leftoversCleaned = containment.cleanUpLeftovers().catch((error) => log('warn', 'cleanup-failed', { error: String(error) }));
   const registry = new SessionRegistry({
+    containment,
     maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
     workspacesDir,
@@ -146,7 +159,10 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
   server.on('upgrade', sockets.handleUpgrade);
   server.on('clientError', (_error, socket) => socket.destroy());
   await new Promise<void>((resolveListen, rejectListen) => {
-    server.once('error', rejectListen);
+    server.once('error', (error) => {
+      void leftoversCleaned.then(() => containment.close());
+      rejectListen(error);
+    });
     server.listen(port, host, () => {
       server.off('error', rejectListen);
       resolveListen();
@@ -168,6 +184,8 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
       await registry.closeAll(CLOSE_CODES.serverStopping);
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
+      await leftoversCleaned;
+      await containment.close();
       log('info', 'runner-stopped');
     })();
     return closing;
@@ -183,6 +201,8 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
     stepSource,
     sessionCount: () => registry.size,
     sessionPids: () => registry.all().map((session) => session.pid),
+    runnerId: containment.id,
+    leftoversCleaned,
     bufferedBytes: () => registry.all().reduce((sum, session) => sum + session.serverBufferedBytes, 0),
     close,
   };

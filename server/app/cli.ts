@@ -72,13 +72,17 @@ async function main(): Promise<number> {
 
   return new Promise<number>((resolveExit) => {
     let stopping = false;
-    const stop = (signal: NodeJS.Signals) => {
-      if (stopping) {
-        // A second Ctrl-C: do not wait any longer.
-        process.exit(signal === 'SIGINT' ? 130 : 143);
-      }
+    // Idempotent: one SIGTERM to the process group arrives twice when npm relays it, and
+    // Ctrl-C reaches every process of the group. Every signal starts the same shutdown;
+    // none cuts it short, so the sessions always end (issue 10, hole 6).
+    const stop = () => {
+      if (stopping) return;
       stopping = true;
+      clearInterval(parentWatch);
       console.error(cliText('stopping'));
+      // A shutdown that hangs (a stuck Docker) must not keep the port: exit anyway; the
+      // next start cleans up what is left (server/session/containment.ts).
+      setTimeout(() => process.exit(EXIT_START_FAILED), SHUTDOWN_DEADLINE_MS).unref();
       runner.close().then(
         async () => {
           await launchPage?.remove().catch(() => {});
@@ -94,8 +98,20 @@ async function main(): Promise<number> {
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
     process.on('SIGHUP', stop);
+    // When whatever started us is gone (npm killed with SIGKILL, a closed terminal that
+    // sent no signal), we are re-parented: stop rather than serve shells to nobody.
+    const parent = process.ppid;
+    const parentWatch = setInterval(() => {
+      if (process.ppid !== parent) stop();
+    }, PARENT_WATCH_MS);
+    parentWatch.unref();
   });
 }
+
+/** How often the runner checks that the process that started it still runs. */
+const PARENT_WATCH_MS = 500;
+/** Longest a shutdown may take before the runner exits regardless. */
+const SHUTDOWN_DEADLINE_MS = 10_000;
 
 main().then(
   (code) => process.exit(code),

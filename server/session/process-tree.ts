@@ -1,13 +1,18 @@
-// Ending a session must end everything it started: the shell, its jobs (each in its
-// own process group under job control), and what they left running in the background.
-// The shell is a session leader (node-pty's forkpty calls setsid), so on Linux every
-// process of the terminal shares its session id; a marker variable in the environment
-// also finds processes that left the session (setsid, daemons).
+// The fallback where no cgroup holds a session (macOS, Linux without cgroup v2 write
+// access; server/session/cgroup.ts is the real wall). Ending a session must end
+// everything it started: the shell, its jobs (each in its own process group under job
+// control), and what they left running in the background. The shell is a session
+// leader (node-pty's forkpty calls setsid), so on Linux every process of the terminal
+// shares its session id; a marker variable in the environment also finds processes
+// that left the session (setsid, daemons). A process that both leaves the session and
+// clears its environment (`setsid env -i …`) escapes this fallback: docs/security.md.
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** Name of the environment variable that marks a session's processes. */
 export const SESSION_MARKER_VAR = 'WORKSHOP_SESSION';
+/** Name of the variable that marks the processes of one runner (startup cleanup). */
+export const RUNNER_MARKER_VAR = 'WORKSHOP_RUNNER';
 
 /** Pids of the processes that belong to the session whose shell is `shellPid`. */
 export async function findSessionProcesses(shellPid: number, marker: string): Promise<number[]> {
@@ -17,22 +22,32 @@ export async function findSessionProcesses(shellPid: number, marker: string): Pr
 }
 
 const MARKER_PREFIX = Buffer.from(`${SESSION_MARKER_VAR}=`);
+const RUNNER_PREFIX = Buffer.from(`${RUNNER_MARKER_VAR}=`);
+/** /proc entries read between two turns of the event loop. */
+const SCAN_BATCH = 64;
 
-// Synchronous on purpose: a few hundred tiny /proc reads take milliseconds, while the
-// same reads through libuv's four-thread pool queue up for seconds when many sessions
-// end at once (runner shutdown).
-function findOnLinux(shellPid: number, marker: string): number[] {
-  const found = new Set<number>();
-  const parents = new Map<number, number>();
+// Small synchronous reads in batches: through libuv's four-thread pool the same reads
+// queue up for seconds when many sessions end at once, while one long synchronous scan
+// would block the event loop (and with it the shutdown); batches do neither.
+async function forEachProcess(visit: (pid: number) => void): Promise<void> {
   let entries: string[];
   try {
     entries = readdirSync('/proc');
   } catch {
-    return [];
+    return;
   }
-  for (const name of entries) {
-    const pid = Number(name);
+  for (let i = 0; i < entries.length; i++) {
+    if (i % SCAN_BATCH === SCAN_BATCH - 1) await new Promise((resolve) => setImmediate(resolve));
+    const pid = Number(entries[i]);
     if (!Number.isInteger(pid) || pid === process.pid) continue;
+    visit(pid);
+  }
+}
+
+async function findOnLinux(shellPid: number, marker: string): Promise<number[]> {
+  const found = new Set<number>();
+  const parents = new Map<number, number>();
+  await forEachProcess((pid) => {
     try {
       const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
       // Fields after the command name, which may itself contain spaces and ')'.
@@ -42,25 +57,45 @@ function findOnLinux(shellPid: number, marker: string): number[] {
       parents.set(pid, ppid);
       if (sessionId === shellPid || pid === shellPid) {
         found.add(pid);
-        continue;
+        return;
       }
-      if (markerOf(pid) === marker) found.add(pid);
+      if (markerOf(pid, MARKER_PREFIX) === marker) found.add(pid);
     } catch {
       // The process ended while we looked, or is not ours to read.
     }
-  }
+  });
   addDescendants(found, parents);
   return [...found];
 }
 
-/** The session marker in a process's environment, if it has one. */
-function markerOf(pid: number): string | undefined {
+/**
+ * Kills (at once: their runner is gone) the processes marked with the id of a runner
+ * for which `isGone` holds. Linux only; elsewhere the environment of other processes
+ * cannot be read.
+ */
+export async function killLeftoverProcesses(isGone: (runnerId: string) => boolean): Promise<number> {
+  if (process.platform !== 'linux') return 0;
+  const pids: number[] = [];
+  await forEachProcess((pid) => {
+    try {
+      const runner = markerOf(pid, RUNNER_PREFIX);
+      if (runner && isGone(runner)) pids.push(pid);
+    } catch {
+      // Ended meanwhile, or not ours.
+    }
+  });
+  signal(pids, 'SIGKILL');
+  return pids.length;
+}
+
+/** A marker variable in a process's environment, if it has one. */
+function markerOf(pid: number, prefix: Buffer): string | undefined {
   const environ = readFileSync(`/proc/${pid}/environ`);
-  let at = environ.indexOf(MARKER_PREFIX);
+  let at = environ.indexOf(prefix);
   // Only at the start of an entry (after a NUL or at offset 0).
-  while (at > 0 && environ[at - 1] !== 0) at = environ.indexOf(MARKER_PREFIX, at + 1);
+  while (at > 0 && environ[at - 1] !== 0) at = environ.indexOf(prefix, at + 1);
   if (at === -1) return undefined;
-  const start = at + MARKER_PREFIX.length;
+  const start = at + prefix.length;
   const end = environ.indexOf(0, start);
   return environ.subarray(start, end === -1 ? environ.length : end).toString('utf8');
 }
@@ -113,7 +148,7 @@ function signal(pids: number[], name: NodeJS.Signals): void {
  * is left after a short grace period. SIGHUP first lets `docker run` pass the signal on
  * to its container; SIGKILL makes sure nothing stays.
  */
-export async function killSessionProcesses(shellPid: number, marker: string, graceMs = 300): Promise<void> {
+export async function killSessionProcesses(shellPid: number, marker: string, graceMs: number): Promise<void> {
   if (process.platform === 'win32') return;
   const pids = await findSessionProcesses(shellPid, marker);
   // A job control shell ignores SIGTERM; SIGHUP ends it and its jobs.

@@ -7,9 +7,11 @@ import type { WebSocket } from 'ws';
 import { CLOSE_CODES, type ServerMessage } from '../../contracts/terminal-protocol.ts';
 import type { Log } from '../app/log.ts';
 import { OutputPump } from './flow-control.ts';
-import { killSessionProcesses, SESSION_MARKER_VAR } from './process-tree.ts';
+import type { SessionContainment } from './containment.ts';
+import { SESSION_MARKER_VAR } from './process-tree.ts';
 import { RingBuffer } from './ring-buffer.ts';
 import type { ShellChoice, ShellKind } from '../shell/shell-choice.ts';
+import { withOnlyStdDescriptors } from '../shell/close-descriptors.ts';
 import { shellLaunch } from '../shell/shell-launch.ts';
 import { ShellMarkerFilter, type ShellEvent } from '../shell/shell-markers.ts';
 import { removeWorkspace } from '../workspace/workspace.ts';
@@ -25,12 +27,16 @@ export interface SessionOptions {
   idleTimeoutMs: number;
   ringBufferBytes?: number;
   log: Log;
+  /** What holds the session's processes and containers (server/session/containment.ts). */
+  containment: SessionContainment;
+  /** Variables of the runner for every session: its id, the PATH with the docker wrapper. */
+  runnerEnv: (path: string | undefined) => Record<string, string>;
   /** Called once, after the session has ended and its processes are gone. */
   onEnded: (session: Session) => void;
 }
 
 /** Variables of the runner's own environment that mean nothing to the reader's shell. */
-const DROPPED_ENV = /^(npm_|INIT_CWD$|WORKSHOP_MARKER_NONCE$)/;
+const DROPPED_ENV = /^(npm_|INIT_CWD$|WORKSHOP_MARKER_NONCE$|WORKSHOP_MARKER_FILE$|WORKSHOP_CGROUP_PROCS$)/;
 
 export class Session {
   readonly id: string;
@@ -73,24 +79,26 @@ export class Session {
       if (value === undefined) delete env[key];
       else env[key] = value;
     }
-    const launch = shellLaunch(options.shell, nonce, { ...process.env, ...options.extraEnv });
-    Object.assign(env, launch.env, {
+    const launch = shellLaunch(options.shell, options.containment.launchEnv(nonce), { ...process.env, ...options.extraEnv });
+    Object.assign(env, options.runnerEnv(env.PATH), launch.env, {
       TERM: 'xterm-256color',
       COLORTERM: 'truecolor',
       PWD: options.workspaceDir,
       WORKSHOP_DIR: options.workspaceDir,
       [SESSION_MARKER_VAR]: options.id,
     });
-    this.pty = pty.spawn(launch.file, launch.args, {
+    const spawn = withOnlyStdDescriptors(options.shell, launch, env);
+    this.pty = pty.spawn(spawn.file, spawn.args, {
       name: 'xterm-256color',
       cols: options.cols,
       rows: options.rows,
       cwd: options.workspaceDir,
-      env,
+      env: spawn.env,
       // Raw bytes: output goes to the page as binary frames without decoding here.
       encoding: null,
     });
     this.pid = this.pty.pid;
+    options.containment.adopt(this.pid);
     this.pty.onData((data) => this.onPtyData(data as unknown as Buffer));
     this.pty.onExit(({ exitCode }) => this.onPtyExit(exitCode));
     this.startIdleTimer();
@@ -235,7 +243,7 @@ export class Session {
       client.ws.close(closeCode, reason.slice(0, 100));
     }
     try {
-      await killSessionProcesses(this.pid, this.id);
+      await this.options.containment.end(this.pid);
     } catch (error) {
       this.options.log('error', 'session-kill-failed', { session: this.id, error: String(error) });
     }

@@ -12,14 +12,19 @@ export interface ShellLaunch {
   env: Record<string, string>;
 }
 
-export function shellLaunch(choice: ShellChoice, nonce: string, baseEnv: NodeJS.ProcessEnv): ShellLaunch {
-  const env: Record<string, string> = { WORKSHOP_MARKER_NONCE: nonce };
+/**
+ * `nonceEnv` names the private file the init script reads the marker nonce from and
+ * deletes (server/session/containment.ts): the nonce itself is never in the environment,
+ * where any child could read it from /proc/<shell pid>/environ.
+ */
+export function shellLaunch(choice: ShellChoice, nonceEnv: Record<string, string>, baseEnv: NodeJS.ProcessEnv): ShellLaunch {
+  const env: Record<string, string> = { ...nonceEnv };
   const bashInit = `${INTEGRATION_DIR}bash-init.sh`;
   switch (choice.kind) {
     case 'bash':
       if (choice.wsl) {
         // WSL passes only the variables named in WSLENV into Linux (/p translates a path).
-        env.WSLENV = [baseEnv.WSLENV, 'WORKSHOP_MARKER_NONCE/u', 'WORKSHOP_DIR/p', 'WORKSHOP_SESSION/u']
+        env.WSLENV = [baseEnv.WSLENV, ...Object.keys(nonceEnv).map((key) => `${key}/p`), 'WORKSHOP_DIR/p', 'WORKSHOP_SESSION/u']
           .filter(Boolean)
           .join(':');
         return { file: choice.file, args: ['-e', 'bash', '--init-file', toWslPath(bashInit), '-i'], env };

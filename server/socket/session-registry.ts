@@ -1,6 +1,7 @@
 // All sessions of one runner, by id, with the limit on how many may exist at once.
 import { randomBytes } from 'node:crypto';
 import type { Log } from '../app/log.ts';
+import type { RunnerContainment } from '../session/containment.ts';
 import { Session } from '../session/session.ts';
 import type { ShellChoice } from '../shell/shell-choice.ts';
 import type { StepManifest } from '../steps/step-manifest.ts';
@@ -15,6 +16,7 @@ export interface RegistryOptions {
   shell: ShellChoice;
   shellEnv?: Record<string, string | undefined>;
   steps: StepManifest;
+  containment: RunnerContainment;
   log: Log;
 }
 
@@ -95,6 +97,8 @@ export class SessionRegistry {
         rows,
         idleTimeoutMs: this.options.idleTimeoutMs,
         log: this.options.log,
+        containment: this.options.containment.forSession(id, workspaceDir),
+        runnerEnv: (path) => this.options.containment.sessionEnv(path),
         onEnded: (ended) => this.sessions.delete(ended.id),
       });
       const entry = { session, steps: new StepRunner(session, this.options.steps) };

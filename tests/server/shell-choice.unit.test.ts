@@ -45,18 +45,19 @@ test('shell kinds from file names', () => {
 });
 
 test('launch: the hook is installed without touching the reader’s rc files', () => {
-  const bash = shellLaunch({ kind: 'bash', file: '/bin/bash' }, 'n0nce', { HOME: '/home/me' });
+  const bash = shellLaunch({ kind: 'bash', file: '/bin/bash' }, { WORKSHOP_MARKER_FILE: '/private/nonce' }, { HOME: '/home/me' });
   assert.equal(bash.args[0], '--init-file');
   assert.match(bash.args[1], /integration\/bash-init\.sh$/);
-  assert.equal(bash.env.WORKSHOP_MARKER_NONCE, 'n0nce');
-  const zsh = shellLaunch({ kind: 'zsh', file: '/bin/zsh' }, 'n0nce', { HOME: '/home/me', ZDOTDIR: '/home/me/.config/zsh' });
+  // Only the file that holds the nonce is named, never the nonce itself.
+  assert.deepEqual(bash.env, { WORKSHOP_MARKER_FILE: '/private/nonce' });
+  const zsh = shellLaunch({ kind: 'zsh', file: '/bin/zsh' }, { WORKSHOP_MARKER_FILE: '/private/nonce' }, { HOME: '/home/me', ZDOTDIR: '/home/me/.config/zsh' });
   assert.deepEqual(zsh.args, ['-l', '-i']);
   assert.match(zsh.env.ZDOTDIR, /integration\/zsh$/);
   assert.equal(zsh.env.WORKSHOP_USER_ZDOTDIR, '/home/me/.config/zsh');
-  const wsl = shellLaunch({ kind: 'bash', file: 'C:\\Windows\\System32\\wsl.exe', wsl: true }, 'n0nce', {});
+  const wsl = shellLaunch({ kind: 'bash', file: 'C:\\Windows\\System32\\wsl.exe', wsl: true }, { WORKSHOP_MARKER_FILE: '/private/nonce' }, {});
   assert.deepEqual(wsl.args.slice(0, 3), ['-e', 'bash', '--init-file']);
-  assert.match(wsl.env.WSLENV, /WORKSHOP_MARKER_NONCE\/u/);
-  const pwsh = shellLaunch({ kind: 'powershell', file: 'pwsh.exe' }, 'n0nce', {});
+  assert.match(wsl.env.WSLENV, /WORKSHOP_MARKER_FILE\/p/);
+  const pwsh = shellLaunch({ kind: 'powershell', file: 'pwsh.exe' }, { WORKSHOP_MARKER_FILE: '/private/nonce' }, {});
   assert.ok(pwsh.args.includes('-NoExit'));
   assert.equal(toWslPath('C:\\Users\\me\\x y\\init.sh'), '/mnt/c/Users/me/x y/init.sh');
 });

@@ -2,15 +2,25 @@
 # does (so the reader's PATH, aliases and prompt are there), then adds the prompt hook
 # that reports each command's exit code to the runner (server/shell/shell-markers.ts).
 
+# First of all, before any startup file can start a process: the marker nonce comes in
+# a private file that this shell reads and deletes at once. (In the environment, any
+# child could read it from /proc/<this shell>/environ.)
+__workshop_nonce=
+if [ -n "${WORKSHOP_MARKER_FILE-}" ]; then
+  __workshop_nonce=$(< "$WORKSHOP_MARKER_FILE")
+  command rm -f -- "$WORKSHOP_MARKER_FILE"
+fi
+unset WORKSHOP_MARKER_FILE
+
 if [ -r /etc/profile ]; then . /etc/profile; fi
 if [ -r "$HOME/.bash_profile" ]; then . "$HOME/.bash_profile"
 elif [ -r "$HOME/.bash_login" ]; then . "$HOME/.bash_login"
 elif [ -r "$HOME/.profile" ]; then . "$HOME/.profile"
 fi
 
-# Keep the nonce in a shell variable only; child processes need not see it.
-__workshop_nonce=$WORKSHOP_MARKER_NONCE
-unset WORKSHOP_MARKER_NONCE
+# The runner's docker wrapper (labels containers for cleanup) first on PATH, even when
+# the profile above set PATH from scratch.
+if [ -n "${WORKSHOP_BIN-}" ] && [[ ":$PATH:" != ":$WORKSHOP_BIN:"* ]]; then PATH="$WORKSHOP_BIN:$PATH"; fi
 
 # Must run first in PROMPT_COMMAND so that $? is still the command's; it hands the
 # same status on to the reader's own prompt commands.

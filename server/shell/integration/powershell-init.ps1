@@ -1,7 +1,13 @@
 # Dot-sourced into a workshop session's PowerShell: wraps the reader's prompt so that
 # each command's exit status reaches the runner (server/shell-markers.ts).
-$global:__WorkshopNonce = $env:WORKSHOP_MARKER_NONCE
-Remove-Item Env:WORKSHOP_MARKER_NONCE -ErrorAction SilentlyContinue
+# The marker nonce comes in a private file that this shell reads and deletes at once.
+# (In the environment, any child process could read it.)
+$global:__WorkshopNonce = ''
+if ($env:WORKSHOP_MARKER_FILE) {
+  $global:__WorkshopNonce = (Get-Content -LiteralPath $env:WORKSHOP_MARKER_FILE -Raw).Trim()
+  Remove-Item -LiteralPath $env:WORKSHOP_MARKER_FILE -Force -ErrorAction SilentlyContinue
+}
+Remove-Item Env:WORKSHOP_MARKER_FILE -ErrorAction SilentlyContinue
 $global:__WorkshopOriginalPrompt = $function:prompt
 function global:prompt {
   $succeeded = $?

@@ -5,8 +5,8 @@ ZDOTDIR=$WORKSHOP_USER_ZDOTDIR
 WORKSHOP_USER_ZDOTDIR=$ZDOTDIR
 ZDOTDIR=$__workshop_zdotdir
 
-typeset -g __workshop_nonce=$WORKSHOP_MARKER_NONCE
-unset WORKSHOP_MARKER_NONCE
+# The runner's docker wrapper first on PATH, even when the reader's files set PATH anew.
+if [[ -n ${WORKSHOP_BIN-} && :$PATH: != :$WORKSHOP_BIN:* ]]; then PATH="$WORKSHOP_BIN:$PATH"; fi
 __workshop_precmd() {
   local exit_status=$?
   printf '\033]7770;%s;D;%s;%s\007' "$__workshop_nonce" "$exit_status" "$PWD"

@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { docker, dockerSkip } from '../doctor/helpers/docker.ts';
 import { PRIVATE_DIR_PREFIX } from '../../server/session/containment.ts';
-import { sleep, startTestRunner, TerminalClient, type TestRunner } from './runner-harness.ts';
+import { redeemLaunchUrl, sleep, startTestRunner, TerminalClient, type TestRunner } from './runner-harness.ts';
 
 const tag = randomBytes(4).toString('hex');
 const IMAGE = `proc-containment-${tag}:busybox`;
@@ -151,9 +151,10 @@ test('a runner started after a SIGKILLed one removes its processes, containers a
     let stdout = '';
     cli.stdout.on('data', (chunk) => (stdout += chunk));
     const exited = new Promise((resolve) => cli.on('exit', resolve));
-    const ready = await waitFor(() => /Workshop ready: http:\/\/127\.0\.0\.1:(\d+)\/\?token=([\w-]+)\n/.exec(stdout), Boolean, 60_000);
+    const ready = await waitFor(() => /Workshop ready: (\S+)\n/.exec(stdout), Boolean, 60_000);
     assert.ok(ready, 'the runner started');
-    const client = await TerminalClient.connect({ port: Number(ready[1]), token: ready[2] } as never);
+    const { port, credential } = await redeemLaunchUrl(ready[1]);
+    const client = await TerminalClient.connect({ port, token: credential });
     const escapee = await startEscapee(client);
     const containers = await startContainers(client);
     const privateDirs = readdirSync(tmpdir()).filter((name) => name.startsWith(`${PRIVATE_DIR_PREFIX}${cli.pid}-`));

@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { processesWithMarker } from './process-scan.ts';
-import { sleep, TerminalClient } from './runner-harness.ts';
+import { redeemLaunchUrl, sleep, TerminalClient } from './runner-harness.ts';
 
 const linuxOnly = process.platform === 'linux' ? false : 'the checks read /proc';
 
@@ -67,10 +67,10 @@ async function withNpmStart(signalIt: (npmPid: number) => void): Promise<void> {
     npm.stdout.on('data', (chunk) => (stdout += chunk));
     npm.stderr.on('data', (chunk) => (stderr += chunk));
     await eventually('the ready line', () => stdout.includes('\n'), 60_000);
-    const ready = /Workshop ready: http:\/\/127\.0\.0\.1:(\d+)\/\?token=([\w-]+)\n/.exec(stdout);
+    const ready = /Workshop ready: (\S+)\n/.exec(stdout);
     assert.ok(ready, `ready line, got ${JSON.stringify(stdout)} / ${stderr}`);
-    const port = Number(ready[1]);
-    const client = await TerminalClient.connect({ port, token: ready[2] } as never);
+    const { port, credential } = await redeemLaunchUrl(ready[1]);
+    const client = await TerminalClient.connect({ port, token: credential });
     client.type('sleep 801 & setsid sleep 802 & (trap "" HUP TERM; exec sleep 803) & echo "up-$((1 + 1))"\r');
     await client.waitForOutput('up-2');
     await eventually('the session processes', () => processesWithMarker(client.session).length >= 4);
@@ -79,7 +79,7 @@ async function withNpmStart(signalIt: (npmPid: number) => void): Promise<void> {
     await eventually('the process group to end', () => groupMembers(pgid).length === 0);
     await eventually('the port to close', async () => !(await portOpen(port)));
     assert.deepEqual(processesWithMarker(client.session), [], 'session processes left');
-    assert.ok(!stderr.includes(ready[2]), 'the token is printed nowhere but the ready line');
+    assert.ok(!stderr.includes(credential), 'the credential is printed nowhere');
   } finally {
     for (const pid of groupMembers(pgid)) {
       try {

@@ -55,6 +55,9 @@ export class Session {
   private promptWaiters: Array<() => void> = [];
   private ending: Promise<void> | undefined;
   private exited = false;
+  private readonly endController = new AbortController();
+  /** Aborted the moment the session starts to end (shell exit, idle timeout, runner stop). */
+  readonly endSignal: AbortSignal = this.endController.signal;
 
   constructor(private readonly options: SessionOptions) {
     this.id = options.id;
@@ -222,6 +225,7 @@ export class Session {
   /** Ends the session: kills its processes, removes its workspace, closes its socket. */
   end(reason: string, closeCode: number = CLOSE_CODES.normal): Promise<void> {
     this.ending ??= this.finish(reason, closeCode);
+    this.endController.abort();
     return this.ending;
   }
 

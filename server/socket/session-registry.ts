@@ -97,7 +97,7 @@ export class SessionRegistry {
         log: this.options.log,
         onEnded: (ended) => this.sessions.delete(ended.id),
       });
-      const entry = { session, steps: new StepRunner(session, this.options.steps) };
+      const entry = { session, steps: new StepRunner(session, this.options.steps, session.endSignal) };
       this.sessions.set(id, entry);
       return entry;
     } finally {

@@ -28,6 +28,8 @@ export interface SessionHooks {
 export interface TerminalSession {
   /** Sends a run request; false when the socket is not open. */
   run(step: string): boolean;
+  /** Sends a check-only request for a step (docs/protocol.md); false while not connected. */
+  check(step: string): boolean;
   focus(): void;
   /** Forgets the session id and connects to a fresh session. */
   restart(): void;
@@ -200,6 +202,7 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
 
   return {
     run: (step) => send({ type: 'run', step }),
+    check: (step) => send({ type: 'check', step }),
     focus: () => terminal.focus(),
     restart() {
       writeSessionId(undefined);

@@ -72,6 +72,8 @@ export const steps = defineSteps([
     id: 'fib-build-native', title: { de: 'Fibonacci nativ kompilieren', en: 'Compile Fibonacci natively' },
     dir: 'fibonacci',
     command: 'rustc -O -C target-feature=+crt-static -o fibonacci src/main.rs',
+    // Reads only: is the native program there and does it start? Counts however it was built.
+    check: { command: 'test -x fibonacci && echo "native fibonacci: present"', expect: 'native fibonacci: present' },
     requires: ['rustc'],
     timeoutSeconds: 300,
   },

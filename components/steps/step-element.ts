@@ -144,8 +144,10 @@ class WorkshopStep extends HTMLElement {
 
   /** Changes the status, saves it, announces it and tells the steps that need this one. */
   private setStatus(status: Status, detail: Detail): void {
-    this.show(status, detail);
+    // Saved first: saving makes every step restore from the saved progress, which must not
+    // overwrite what this one shows now (e.g. why a run was refused, which is not saved).
     saveStatus(this.stepId, status, { exitCode: detail.exitCode, reason: detail.reason, hint: detail.hint, need: detail.blocker });
+    this.show(status, detail);
     this.announce(fill(this.labels.announce, { step: this.titleOf(this.stepId), status: this.statusText.textContent ?? '' }));
     if (status === 'skipped' || status === 'passed' || status === 'idle') {
       // Passed on to dependants; "failed" comes from the runner and reaches them directly.

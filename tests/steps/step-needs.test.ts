@@ -18,15 +18,17 @@ before(async () => {
       { id: 'use-base', command: 'touch "$WORKSHOP_DIR/used"', needs: ['make-base'], timeoutSeconds: 20 },
       { id: 'flag-set', command: 'test -f "$WORKSHOP_DIR/flag"', timeoutSeconds: 20 },
       { id: 'after-flag', command: 'echo after', needs: ['flag-set'], timeoutSeconds: 20 },
+      { id: 'has-file', command: 'touch "$WORKSHOP_DIR/made"', check: { command: 'test -f "$WORKSHOP_DIR/made" && echo "made: $((1 + 1))"', expect: 'made: 2' }, timeoutSeconds: 20 },
+      { id: 'after-file', command: 'echo after', needs: ['has-file'], timeoutSeconds: 20 },
     ],
   });
 });
 after(() => runner.dispose());
 
 /** Sends a run request; resolves with the final step message (skipped counts) or an error. */
-async function request(client: TerminalClient, step: string): Promise<StepReply> {
+async function request(client: TerminalClient, step: string, type: 'run' | 'check' = 'run'): Promise<StepReply> {
   const before = client.messages.length;
-  client.send({ type: 'run', step });
+  client.send({ type, step });
   const isFinal = (m: ServerMessage) =>
     (m.type === 'step' && m.step === step && m.status !== 'running' && m.status !== 'idle') || m.type === 'error';
   await client.until(() => client.messages.slice(before).some(isFinal), `step ${step} to finish`, 20_000);
@@ -77,4 +79,26 @@ test('a new session does not inherit what passed in another one', async () => {
   const refused = await request(second, 'use-base');
   assert.equal(refused.type === 'step' ? refused.reason : refused.code, 'need-not-passed');
   await second.close();
+});
+
+test('a need that passed by Check (done by hand) counts; Check never runs the command itself', async () => {
+  const client = await TerminalClient.connect(runner);
+  const before = await request(client, 'has-file', 'check');
+  assert.equal(before.type === 'step' ? before.reason : before.code, 'check-failed');
+  assert.equal(existsSync(join(workspace(client), 'made')), false, 'Check did not run the command');
+  client.type('touch "$WORKSHOP_DIR/made"\r');
+  await client.until(() => existsSync(join(workspace(client), 'made')), 'the file made by hand');
+  const checked = await request(client, 'has-file', 'check');
+  assert.equal(checked.type === 'step' ? checked.status : checked.code, 'passed');
+  const after = await request(client, 'after-file');
+  assert.equal(after.type === 'step' ? after.status : after.code, 'passed');
+  await client.close();
+});
+
+test('Check on a step without a check command is refused with no-check', async () => {
+  const client = await TerminalClient.connect(runner);
+  const reply = await request(client, 'make-base', 'check');
+  assert.equal(reply.type === 'error' ? reply.code : reply.status, 'no-check');
+  assert.equal(existsSync(join(workspace(client), 'base')), false);
+  await client.close();
 });

@@ -21,6 +21,42 @@ export const steps = defineSteps([
     timeoutSeconds: 60,
   },
 
+  // ---- setup: Wasm with Docker Engine on Linux (checks only read; the commands need sudo or network) ----
+  {
+    id: 'engine-enable-store',
+    title: { de: 'containerd-Image-Store in daemon.json einschalten', en: 'Turn on the containerd image store in daemon.json' },
+    // Never overwrites an existing daemon.json: then it shows the file and says what to add.
+    command:
+      'if [ -e /etc/docker/daemon.json ]; then echo "Not changed: /etc/docker/daemon.json exists. Add \\"features\\": {\\"containerd-snapshotter\\": true} to it by hand:"; cat /etc/docker/daemon.json; false; else echo \'{ "features": { "containerd-snapshotter": true } }\' | sudo tee /etc/docker/daemon.json; fi',
+    check: { command: 'grep -q \'"containerd-snapshotter": *true\' /etc/docker/daemon.json && echo "daemon.json: containerd store on"', expect: 'daemon.json: containerd store on' },
+    timeoutSeconds: 120,
+  },
+  {
+    id: 'engine-install-shim',
+    title: { de: 'Wasmtime-Shim mit geprüfter Prüfsumme installieren', en: 'Install the wasmtime shim with a verified checksum' },
+    command: 'sh install-wasmtime-shim.sh v0.6.0 "${SHIM_SHA256:-}"',
+    check: { command: 'test -x /usr/local/bin/containerd-shim-wasmtime-v1 && echo "wasmtime shim: installed"', expect: 'wasmtime shim: installed' },
+    timeoutSeconds: 300,
+  },
+  {
+    id: 'engine-restart',
+    title: { de: 'Docker-Daemon neu starten', en: 'Restart the Docker daemon' },
+    command: 'sudo systemctl restart docker',
+    check: { command: "docker info --format '{{json .DriverStatus}}'", expect: 'io.containerd.snapshotter.v1' },
+    requires: ['docker'],
+    timeoutSeconds: 180,
+  },
+  {
+    id: 'engine-verify',
+    title: { de: 'Mit dem Hello-Image prüfen', en: 'Verify with the hello image' },
+    dir: 'hello',
+    command:
+      'docker build --platform wasi/wasm -f Dockerfile.prebuilt -t demo/rust_hello . && docker run --rm --network none --pull=never --runtime=io.containerd.wasmtime.v1 --platform=wasi/wasm demo/rust_hello',
+    expect: 'Hello WebAssembly in Docker!',
+    requires: ['docker', 'containerd-store', 'wasm-runtime'],
+    timeoutSeconds: 180,
+  },
+
   // ---- docker-build ----
   { id: 'hello-node-wasi', title: { de: 'Hello mit Node ausführen', en: 'Run hello with Node' }, dir: 'hello', command: 'node ../run-wasi.mjs hello.wasm', expect: 'Hello WebAssembly in Docker!', timeoutSeconds: 30 },
   {

@@ -65,6 +65,8 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
     convertEol: false,
     fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
     fontSize: 14,
+    // Room below the baseline: at 1.0 the underscore falls outside the row and is cut off.
+    lineHeight: 1.2,
     scrollback: 5000,
     theme: { background: '#17181c' },
   });

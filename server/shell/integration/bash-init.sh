@@ -8,6 +8,17 @@ elif [ -r "$HOME/.bash_login" ]; then . "$HOME/.bash_login"
 elif [ -r "$HOME/.profile" ]; then . "$HOME/.profile"
 fi
 
+# A short prompt inside the workspace ("hello $ " instead of a long temporary path and
+# session id); `pwd` prints the full path.
+__workshop_where() {
+  case "$PWD" in
+    "$WORKSHOP_DIR") printf 'workshop' ;;
+    "$WORKSHOP_DIR"/*) printf '%s' "${PWD#"$WORKSHOP_DIR"/}" ;;
+    *) printf '%s' "${PWD##*/}" ;;
+  esac
+}
+PS1='$(__workshop_where) \$ '
+
 # Keep the nonce in a shell variable only; child processes need not see it.
 __workshop_nonce=$WORKSHOP_MARKER_NONCE
 unset WORKSHOP_MARKER_NONCE

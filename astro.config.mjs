@@ -18,6 +18,10 @@ export default defineConfig({
         en: { label: 'English', lang: 'en' },
       },
       // Runnable steps: the terminal dock under every page, progress above the sidebar.
+      // Long commands wrap instead of hiding behind a scroll bar (issue 12); the copy
+      // button still copies the command exactly.
+      expressiveCode: { defaultProps: { wrap: true } },
+      customCss: ['./components/layout/site.css'],
       components: {
         PageFrame: './components/terminal/TerminalPageFrame.astro',
         Sidebar: './components/steps/ProgressSidebar.astro',

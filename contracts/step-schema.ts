@@ -21,6 +21,11 @@ export const stepSchema = z
   .object({
     /** Stable id, the same in every language; used in MDX as <Step id="..."/>. */
     id: stepIdSchema,
+    /**
+     * What the step does, in each language: pages and texts name a step by its title, never
+     * by its id. Optional in the schema (test manifests); content/steps.ts must give one.
+     */
+    title: z.object({ de: z.string().min(1), en: z.string().min(1) }).strict().optional(),
     /** The command typed into the reader's shell (bash or zsh), exactly as the copy button copies it. */
     command: z.string().min(1),
     /** A PowerShell variant, only where the syntax differs from bash. */
@@ -43,12 +48,19 @@ export const stepSchema = z
 export type Step = z.infer<typeof stepSchema>;
 export type StepInput = z.input<typeof stepSchema>;
 
+/** A step's title in one language; the id when a (test) manifest gives none. */
+export function stepTitle(step: Pick<Step, 'id' | 'title'>, lang: string | undefined): string {
+  if (!step.title) return step.id;
+  return lang === 'de' ? step.title.de : step.title.en;
+}
+
 /** Validates a list of steps: every id unique, every `needs` pointing at an earlier step. */
 export function defineSteps(input: StepInput[]): Step[] {
   const steps = input.map((s) => stepSchema.parse(s));
   const seen = new Set<string>();
   for (const step of steps) {
     if (seen.has(step.id)) throw new Error(`step id "${step.id}" is defined twice in content/steps.ts`);
+    if (!step.title) throw new Error(`step "${step.id}" has no title (title: { de, en }) in content/steps.ts`);
     for (const need of step.needs) {
       if (!seen.has(need)) throw new Error(`step "${step.id}" needs "${need}", which is not defined before it`);
     }

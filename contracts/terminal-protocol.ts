@@ -28,12 +28,14 @@ export const resizeMessage = z
   })
   .strict();
 export const runMessage = z.object({ type: z.literal('run'), step: stepIdSchema }).strict();
+/** Runs only a step's check command against the machine's state; it never changes anything. */
+export const checkMessage = z.object({ type: z.literal('check'), step: stepIdSchema }).strict();
 /** Optional flow control: the page confirms how many output bytes it has rendered (docs/protocol.md). */
 export const ackMessage = z
   .object({ type: z.literal('ack'), bytes: z.number().int().min(1).max(2 ** 31) })
   .strict();
 
-export const clientMessage = z.discriminatedUnion('type', [inputMessage, resizeMessage, runMessage, ackMessage]);
+export const clientMessage = z.discriminatedUnion('type', [inputMessage, resizeMessage, runMessage, checkMessage, ackMessage]);
 export type ClientMessage = z.infer<typeof clientMessage>;
 
 // ---- server -> client (JSON text frames; pty output may also come as binary frames) ----
@@ -50,6 +52,7 @@ export const STEP_FAILURE_REASONS = [
   'timeout', // ran longer than the step's timeoutSeconds and was interrupted with Ctrl-C
   'folder-missing', // the step's folder in the workspace could not be entered
   'shell-exited', // the session's shell ended while the step ran
+  'need-not-passed', // not run: a step it needs (see `need`) has not passed in this session
 ] as const;
 export type StepFailureReason = (typeof STEP_FAILURE_REASONS)[number];
 
@@ -59,6 +62,7 @@ export const ERROR_CODES = [
   'bad-message', // JSON that is no known client message
   'binary-frame', // a binary frame from the client (only JSON text frames are accepted)
   'unknown-step', // a run request for a step id the manifest does not have
+  'no-check', // a check request for a step that has no check command
   'step-running', // a run request while another step of this session still runs
   'shell-busy', // a run request while a command typed by the reader still runs
   'too-many-sessions', // the runner already has its maximum number of sessions
@@ -84,6 +88,8 @@ export const stepMessage = z
     reason: z.enum(STEP_FAILURE_REASONS).optional(),
     /** Id of a known error (docs/errors.md) that the failed step's output matched; the page shows its cause and fix. */
     hint: z.string().optional(),
+    /** With reason need-not-passed: the needed step that has not passed in this session. */
+    need: stepIdSchema.optional(),
   })
   .strict();
 export const exitMessage = z.object({ type: z.literal('exit'), code: z.number().int() }).strict();

@@ -35,6 +35,8 @@ export type DoctorCheck = Pick<CheckResult, 'id' | 'status'>;
 export interface TerminalDockApi {
   /** Types the step's command into the session's shell; false when no runner is reachable. */
   run(step: string): Promise<boolean>;
+  /** Runs only the step's check against the machine's state ("Check my work"); false as for run. */
+  check(step: string): Promise<boolean>;
   /** Re-seeds the session's workspace from the fixtures. */
   resetWorkspace(): Promise<void>;
 }

@@ -3,6 +3,8 @@
 // Usage: const text = knownErrorText(message.hint, 'de'); if (text) show(text.cause, text.fix, text.source);
 import de from '../../content/locales/de/errors.json';
 import en from '../../content/locales/en/errors.json';
+import { ENGINE_VERSION_PARAMS } from '../../contracts/docker-versions.ts';
+import { fill } from '../runner/fill.ts';
 
 export type KnownErrorLang = 'de' | 'en';
 
@@ -27,7 +29,9 @@ export function knownErrorText(id: string | undefined, lang: KnownErrorLang | st
   if (!id) return undefined;
   const errors = (lang === 'de' ? texts.de : texts.en).errors as Record<string, KnownErrorText | undefined>;
   // Own keys only: an id like "__proto__" must not reach Object.prototype.
-  return Object.hasOwn(errors, id) ? errors[id] : undefined;
+  const text = Object.hasOwn(errors, id) ? errors[id] : undefined;
+  // Engine versions are placeholders ({minEngine}): one place defines them (contracts/docker-versions.ts).
+  return text && { ...text, cause: fill(text.cause, ENGINE_VERSION_PARAMS), fix: fill(text.fix, ENGINE_VERSION_PARAMS) };
 }
 
 /** Headings for showing a known error ("What went wrong", "Cause", "Fix", "Source"). */

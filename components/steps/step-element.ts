@@ -6,7 +6,7 @@ import { fill } from '../runner/fill.ts';
 import { onProgressChange, readProgress, saveStatus } from './progress-store.ts';
 import { missingRequirements } from './requirements.ts';
 import type { ErrorCode, StepFailureReason, StepStatus } from '../../contracts/terminal-protocol.ts';
-import { getDock, onDoctor, onStepUpdate, publishStep, type StepUpdate } from '../runner/runner-link.ts';
+import { getDock, getRunnerState, onDoctor, onStepUpdate, publishStep, type StepUpdate } from '../runner/runner-link.ts';
 
 type Status = StepStatus;
 type Labels = Record<string, string>;
@@ -17,6 +17,7 @@ const BLOCKING: readonly Status[] = ['failed', 'skipped'];
 class WorkshopStep extends HTMLElement {
   private labels: Labels = {};
   private runButton!: HTMLButtonElement;
+  private checkButton: HTMLButtonElement | null = null;
   private statusText!: HTMLElement;
   private live!: HTMLElement;
 
@@ -37,7 +38,10 @@ class WorkshopStep extends HTMLElement {
     this.statusText = this.querySelector('.step-status')!;
     this.live = this.querySelector('.step-live')!;
 
-    this.runButton.addEventListener('click', () => void this.run());
+    this.checkButton = this.querySelector('.step-check');
+    this.runButton.addEventListener('click', () => void this.run('run'));
+    this.checkButton?.addEventListener('click', () => void this.run('check'));
+    this.showPosition();
     onStepUpdate((update) => this.onStep(update));
     onProgressChange(() => this.restore());
     onDoctor((checks) => this.showMissing(missingRequirements(this.dataset.requires?.split(' ').filter(Boolean) ?? [], this.dataset.command ?? '', checks)));
@@ -50,8 +54,39 @@ class WorkshopStep extends HTMLElement {
     const saved = readProgress()[this.stepId];
     const blocker = this.blockingNeed();
     if (blocker && saved?.status !== 'passed') this.show('skipped', { blocker });
-    else if (saved) this.show(saved.status, { exitCode: saved.exitCode });
-    else this.show('idle', {});
+    else if (saved) {
+      this.show(saved.status, { exitCode: saved.exitCode, reason: saved.reason, blocker: saved.need });
+      // The explanation stays after a reload and in the other language (same ids, own texts).
+      if (saved.status === 'failed' && saved.hint) {
+        if (this.querySelector<HTMLElement>('.step-hint')?.dataset.knownError !== saved.hint) void this.showHint(saved.hint);
+      } else this.hideHint();
+    } else {
+      this.show('idle', {});
+      this.hideHint();
+    }
+  }
+
+  /** "Step n of m" on this page, and a link to the next one. */
+  private showPosition(): void {
+    const nav = this.querySelector<HTMLElement>('.step-position');
+    if (!nav) return;
+    const all = [...document.querySelectorAll<WorkshopStep>('workshop-step')];
+    const index = all.indexOf(this);
+    nav.querySelector('.step-count')!.textContent = fill(this.labels.position, { n: index + 1, m: all.length });
+    const next = all[index + 1];
+    const link = nav.querySelector<HTMLAnchorElement>('.step-next')!;
+    link.hidden = !next;
+    if (next) {
+      link.href = `#${next.id}`;
+      link.textContent = fill(this.labels.next, { step: next.dataset.title ?? next.stepId });
+    }
+  }
+
+  /** A step's title in the page's language (the id if the page does not show it). */
+  private titleOf(id: string): string {
+    if (id === this.stepId) return this.dataset.title ?? id;
+    const titles = JSON.parse(this.dataset.needTitles ?? '{}') as Labels;
+    return titles[id] ?? document.querySelector<HTMLElement>(`workshop-step[data-step-id="${id}"]`)?.dataset.title ?? id;
   }
 
   /** The first of this step's needs that failed or was skipped, if any. */
@@ -64,22 +99,26 @@ class WorkshopStep extends HTMLElement {
     });
   }
 
-  private async run(): Promise<void> {
+  private async run(mode: 'run' | 'check'): Promise<void> {
     if (this.status === 'running') return;
-    const blocker = this.blockingNeed();
+    // A check looks at the machine as it is: it does not wait for the steps before it.
+    const blocker = mode === 'run' ? this.blockingNeed() : undefined;
     if (blocker) {
       this.setStatus('skipped', { blocker });
       return;
     }
     this.hideHint();
     this.setStatus('running', {});
-    const sent = (await getDock()?.run(this.stepId)) ?? false;
+    const dock = getDock();
+    const sent = (await (mode === 'check' ? dock?.check(this.stepId) : dock?.run(this.stepId))) ?? false;
     // The opened terminal may cover the step: keep it in sight above the dock.
     requestAnimationFrame(() => this.querySelector('.step-bar')?.scrollIntoView({ block: 'nearest' }));
     if (!sent) {
       this.show('idle', {});
-      this.statusText.textContent = this.labels.noRunner;
-      this.announce(this.labels.noRunner);
+      // Not running at all, or running but this browser lacks access: different fixes.
+      const text = getRunnerState() === 'locked' ? this.labels.locked : this.labels.noRunner;
+      this.statusText.textContent = text;
+      this.announce(text);
     }
   }
 
@@ -88,8 +127,9 @@ class WorkshopStep extends HTMLElement {
       if (update.source === 'page') return; // our own notice to the steps that need this one
       if (update.source === 'refused') return this.setStatus('idle', { refused: update.code });
       const { message } = update;
-      this.setStatus(message.status, { exitCode: message.exitCode, reason: message.reason });
-      if (message.hint) void this.showHint(message.hint);
+      this.setStatus(message.status, { exitCode: message.exitCode, reason: message.reason, hint: message.hint, blocker: message.need });
+      if (message.hint) void this.showHint(message.hint).then(() => this.revealExplanation());
+      else if (message.status === 'failed' || message.status === 'skipped') this.revealExplanation();
       return;
     }
     if (!this.needs.includes(update.step) || update.source === 'refused') return;
@@ -104,9 +144,11 @@ class WorkshopStep extends HTMLElement {
 
   /** Changes the status, saves it, announces it and tells the steps that need this one. */
   private setStatus(status: Status, detail: Detail): void {
+    // Saved first: saving makes every step restore from the saved progress, which must not
+    // overwrite what this one shows now (e.g. why a run was refused, which is not saved).
+    saveStatus(this.stepId, status, { exitCode: detail.exitCode, reason: detail.reason, hint: detail.hint, need: detail.blocker });
     this.show(status, detail);
-    saveStatus(this.stepId, status, detail.exitCode);
-    this.announce(fill(this.labels.announce, { step: this.stepId, status: this.statusText.textContent ?? '' }));
+    this.announce(fill(this.labels.announce, { step: this.titleOf(this.stepId), status: this.statusText.textContent ?? '' }));
     if (status === 'skipped' || status === 'passed' || status === 'idle') {
       // Passed on to dependants; "failed" comes from the runner and reaches them directly.
       publishStep({ source: 'page', step: this.stepId, status });
@@ -118,19 +160,54 @@ class WorkshopStep extends HTMLElement {
     if (status === 'failed' && exitCode !== undefined) this.dataset.exitCode = String(exitCode);
     else delete this.dataset.exitCode;
     this.runButton.setAttribute('aria-disabled', String(status === 'running'));
+    this.checkButton?.setAttribute('aria-disabled', String(status === 'running'));
     this.statusText.textContent = this.describe(status, { exitCode, reason, refused, blocker });
   }
 
   private describe(status: Status, { exitCode, reason, refused, blocker }: Detail): string {
     const l = this.labels;
-    if (status === 'skipped') return fill(l.skipped, { step: blocker ?? this.blockingNeed() ?? '?' });
+    if (status === 'skipped') {
+      const need = this.titleOf(blocker ?? this.blockingNeed() ?? '?');
+      return fill(reason === 'need-not-passed' ? l['reason:need-not-passed'] : l.skipped, { step: need });
+    }
     if (status === 'idle' && refused) return l[`reason:${refused}`] ?? refused; // the run did not start
     if (status !== 'failed') return l[status] ?? status;
     const headline = exitCode !== undefined && exitCode !== 0 ? fill(l.failedExit, { code: exitCode }) : l.failed;
     if (!reason || reason === 'exit-code') return headline;
     const why = l[`reason:${reason}`];
-    const text = why ? fill(why, { exitCode: exitCode ?? '?' }) : reason;
+    // An exit-0 failure says what was expected, so the reader can compare with the output.
+    const expect = (reason === 'check-failed' ? this.dataset.checkExpect : this.dataset.expect) ?? '';
+    const text = why ? fill(why, { exitCode: exitCode ?? '?', expect }) : reason;
     return `${headline}. ${text}`;
+  }
+
+  /**
+   * Brings the explanation of a failure (status line and, if any, the known-error box) into
+   * view above the terminal dock, which covers the lower part of the window.
+   */
+  private revealExplanation(): void {
+    requestAnimationFrame(() => {
+      const bar = this.querySelector<HTMLElement>('.step-bar');
+      const hint = this.querySelector<HTMLElement>('.step-hint');
+      if (!bar) return;
+      const root = getComputedStyle(document.documentElement);
+      // The visible band: below Starlight's sticky header, above the dock.
+      const topLimit = parseFloat(root.scrollPaddingTop) || 0;
+      const bottomLimit = innerHeight - (parseFloat(root.getPropertyValue('--workshop-dock-space')) || 0) - 16;
+      const top = bar.getBoundingClientRect().top;
+      const bottom = (hint && !hint.hidden ? hint : bar).getBoundingClientRect().bottom;
+      let delta = 0;
+      if (bottom - top <= bottomLimit - topLimit) {
+        // Status line and explanation both fit: move as little as needed.
+        if (top < topLimit) delta = top - topLimit;
+        else if (bottom > bottomLimit) delta = bottom - bottomLimit;
+      } else if (hint && !hint.hidden) {
+        // Too tall for both: the explanation wins (its start, if it is taller than the band).
+        const hintTop = hint.getBoundingClientRect().top;
+        delta = bottom - hintTop <= bottomLimit - topLimit ? bottom - bottomLimit : hintTop - topLimit;
+      } else delta = top - topLimit;
+      if (delta !== 0) scrollBy({ top: delta, behavior: 'instant' });
+    });
   }
 
   private announce(text: string): void {
@@ -169,6 +246,7 @@ class WorkshopStep extends HTMLElement {
     const box = this.querySelector<HTMLElement>('.step-hint')!;
     try {
       const { showKnownError } = await import('./known-error-view.ts');
+      if (this.status !== 'failed') return; // run again meanwhile
       if (showKnownError(box, hint, document.documentElement.lang)) return;
     } catch {
       // Texts not loadable (e.g. the runner stopped meanwhile): show the id below.
@@ -192,6 +270,8 @@ interface Detail {
   /** Why the runner did not start the step. */
   refused?: ErrorCode;
   blocker?: string;
+  /** The known-error id shown with a failure. */
+  hint?: string;
 }
 
 if (!customElements.get('workshop-step')) customElements.define('workshop-step', WorkshopStep);

@@ -27,7 +27,7 @@ const DOCTOR_MAX_AGE_MS = 5 * 60 * 1000;
 const MIN_HEIGHT = 120;
 const DEFAULT_HEIGHT = 280;
 /** Error codes that concern the step just requested: the run did not start. */
-const RUN_ERRORS: readonly ErrorCode[] = ['step-running', 'shell-busy', 'unknown-step', 'session-ended'];
+const RUN_ERRORS: readonly ErrorCode[] = ['step-running', 'shell-busy', 'unknown-step', 'no-check', 'session-ended'];
 
 function storage(kind: 'local' | 'session'): Storage | undefined {
   try {
@@ -74,7 +74,8 @@ class TerminalDock extends HTMLElement {
     onRunnerState((state) => this.showState(state));
 
     registerDock({
-      run: (step) => this.run(step),
+      run: (step) => this.run(step, 'run'),
+      check: (step) => this.run(step, 'check'),
       resetWorkspace: () => this.resetWorkspace(),
     });
 
@@ -103,15 +104,16 @@ class TerminalDock extends HTMLElement {
     return probing;
   }
 
-  private async run(step: string): Promise<boolean> {
+  private async run(step: string, mode: 'run' | 'check'): Promise<boolean> {
     const session = await this.open({ focus: false });
     if (!session) return false;
     this.pendingRun = step;
     this.showNotice('');
-    if (!session.run(step)) {
+    const send = () => (mode === 'check' ? session.check(step) : session.run(step));
+    if (!send()) {
       // The socket is still connecting: send as soon as the runner greets us.
       await this.whenConnected();
-      if (!session.run(step)) return false;
+      if (!send()) return false;
     }
     return true;
   }

@@ -29,6 +29,8 @@ export interface SessionHooks {
 export interface TerminalSession {
   /** Sends a run request; false when the socket is not open. */
   run(step: string): boolean;
+  /** Sends a check-only request for a step (docs/protocol.md); false while not connected. */
+  check(step: string): boolean;
   focus(): void;
   dispose(): void;
 }
@@ -62,6 +64,8 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
     convertEol: false,
     fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
     fontSize: 14,
+    // Room below the baseline: at 1.0 the underscore falls outside the row and is cut off.
+    lineHeight: 1.2,
     scrollback: 5000,
     theme: { background: '#17181c' },
   });
@@ -200,6 +204,7 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
 
   return {
     run: (step) => send({ type: 'run', step }),
+    check: (step) => send({ type: 'check', step }),
     focus: () => terminal.focus(),
     dispose() {
       disposed = true;

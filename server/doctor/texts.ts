@@ -1,5 +1,6 @@
 // Puts a check's outcome into words from content/locales/<lang>/doctor.json. No reader-
 // facing text lives in the checks themselves, so German and English cannot drift apart.
+import { ENGINE_VERSION_PARAMS } from '../../contracts/docker-versions.ts';
 import de from '../../content/locales/de/doctor.json' with { type: 'json' };
 import en from '../../content/locales/en/doctor.json' with { type: 'json' };
 import type { DoctorCheck } from './check.ts';
@@ -62,7 +63,8 @@ export function renderOutcome(
     const text = section[param.key];
     return typeof text === 'string' ? text : '';
   };
-  const params = { ...check.titleParams, ...outcome.params };
+  // Engine versions come from one place (contracts/docker-versions.ts), never from the texts.
+  const params = { ...ENGINE_VERSION_PARAMS, ...check.titleParams, ...outcome.params };
   return {
     id: check.id,
     status: outcome.status,

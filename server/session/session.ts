@@ -35,6 +35,9 @@ export interface SessionOptions {
   onEnded: (session: Session) => void;
 }
 
+/** What a line editor writes when it takes over the terminal: bracketed paste on. */
+const BRACKETED_PASTE_ON = Buffer.from('\x1b[?2004h');
+
 /** Variables of the runner's own environment that mean nothing to the reader's shell. */
 const DROPPED_ENV = /^(npm_|INIT_CWD$|WORKSHOP_MARKER_NONCE$|WORKSHOP_MARKER_FILE$|WORKSHOP_CGROUP_PROCS$)/;
 
@@ -58,15 +61,25 @@ export class Session {
   private enterSincePrompt = false;
   private typedSincePrompt = false;
   private prompted = false;
+  /** The line editor has taken the terminal since the last prompt marker (waitUntilEditing). */
+  private editorReady = false;
+  /** bash and zsh switch bracketed paste on; PowerShell's line editor gives no such sign. */
+  private expectEditorSignal = true;
+  private editorTail: Buffer = Buffer.alloc(0);
+  private readonly editorWaiters = new Set<() => void>();
   private promptWaiters: Array<() => void> = [];
   private ending: Promise<void> | undefined;
   private exited = false;
+  private readonly endController = new AbortController();
+  /** Aborted the moment the session starts to end (shell exit, idle timeout, runner stop). */
+  readonly endSignal: AbortSignal = this.endController.signal;
 
   constructor(private readonly options: SessionOptions) {
     this.id = options.id;
     this.workspaceDir = options.workspaceDir;
     this.cwd = options.workspaceDir;
     this.shellKind = options.shell.kind;
+    this.expectEditorSignal = options.shell.kind !== 'powershell';
     this.ring = new RingBuffer(options.ringBufferBytes);
     const nonce = randomBytes(12).toString('hex');
     this.markers = new ShellMarkerFilter(nonce);
@@ -230,6 +243,7 @@ export class Session {
   /** Ends the session: kills its processes, removes its workspace, closes its socket. */
   end(reason: string, closeCode: number = CLOSE_CODES.normal): Promise<void> {
     this.ending ??= this.finish(reason, closeCode);
+    this.endController.abort();
     return this.ending;
   }
 
@@ -289,10 +303,13 @@ export class Session {
       if (event.length === 0) return;
       this.ring.push(event);
       this.client?.pump.write(event);
+      this.watchLineEditor(event);
     } else if (event.kind === 'command-start') {
       this.supportsCommandStart = true;
       this.commandRunning = true;
+      this.editorReady = false;
     } else {
+      this.editorReady = false;
       this.commandRunning = false;
       this.enterSincePrompt = false;
       // Keys typed before the very first prompt are still in readline's type-ahead.
@@ -304,6 +321,44 @@ export class Session {
       }
     }
     for (const listener of [...this.listeners]) listener(event);
+  }
+
+  /**
+   * Resolves once the shell's line editor reads the keyboard again after a prompt marker
+   * (at once for PowerShell, after timeoutMs at the latest). The
+   * prompt hook runs before readline (or zle) has put the terminal into its own mode; keys
+   * typed in between are echoed by the kernel and then once more by the line editor, so a
+   * step's command would show twice. The line editor switches bracketed paste on
+   * (ESC [?2004h) when it takes over: that is the sign.
+   */
+  waitUntilEditing(timeoutMs: number): Promise<boolean> {
+    if (this.editorReady || !this.expectEditorSignal) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => done(false), timeoutMs);
+      const done = (ready: boolean) => {
+        clearTimeout(timer);
+        this.editorWaiters.delete(wake);
+        resolve(ready);
+      };
+      const wake = () => done(true);
+      this.editorWaiters.add(wake);
+    });
+  }
+
+  private watchLineEditor(chunk: Buffer): void {
+    if (this.editorReady) {
+      this.editorTail = Buffer.alloc(0);
+      return;
+    }
+    const seen = Buffer.concat([this.editorTail, chunk]);
+    if (seen.includes(BRACKETED_PASTE_ON)) {
+      this.editorReady = true;
+      this.editorTail = Buffer.alloc(0);
+      for (const wake of [...this.editorWaiters]) wake();
+    } else {
+      // The sign may be cut across two chunks.
+      this.editorTail = Buffer.from(seen.subarray(Math.max(0, seen.length - BRACKETED_PASTE_ON.length + 1)));
+    }
   }
 
   private onPtyExit(exitCode: number): void {

@@ -101,7 +101,7 @@ export class SessionRegistry {
         runnerEnv: (path) => this.options.containment.sessionEnv(path),
         onEnded: (ended) => this.sessions.delete(ended.id),
       });
-      const entry = { session, steps: new StepRunner(session, this.options.steps) };
+      const entry = { session, steps: new StepRunner(session, this.options.steps, session.endSignal) };
       this.sessions.set(id, entry);
       return entry;
     } finally {

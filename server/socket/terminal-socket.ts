@@ -144,6 +144,8 @@ export class TerminalSocketServer {
       case 'run':
         // Through the session: a step's late errors reach whichever socket is attached by then.
         return steps.request(message.step, (code, text) => session.send({ type: 'error', code, message: text }));
+      case 'check':
+        return steps.request(message.step, (code, text) => session.send({ type: 'error', code, message: text }), 'check');
       case 'ack':
         return session.ack(message.bytes);
     }

@@ -17,7 +17,11 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
   {
     // Classic image store: FROM scratch with --platform wasi/wasm. Reproduced on Engine 20.10.
     id: 'containerd-store-off',
-    patterns: [/operating system is not supported/i],
+    patterns: [
+      /operating system is not supported/i,
+      // The image-store step's own output on the classic store (overlay2's driver status), seen on 20.10.
+      /\[\["Backing Filesystem",/,
+    ],
   },
   {
     // docker run --runtime=io.containerd.wasmedge.v1 on Engine < 23, or a name the daemon does not know.
@@ -82,7 +86,21 @@ export const KNOWN_ERRORS: readonly KnownError[] = [
   {
     // The CLI has no buildx plugin (Debian's docker.io, a bare engine install).
     id: 'buildx-missing',
-    patterns: [/unknown command:? "?docker buildx/i, /'buildx' is not a docker command/i],
+    patterns: [
+      /unknown command:? "?docker buildx/i,
+      /'buildx' is not a docker command/i,
+      // docker buildx build --load without the plugin: the CLI parses the flags itself (Engine 20.10, seen here).
+      /unknown flag: --load/i,
+    ],
+  },
+  {
+    // No Rust toolchain on the shell's PATH (bash, zsh, PowerShell).
+    id: 'rust-missing',
+    patterns: [
+      /(?:^|\s)(?:rustc|cargo|rustup): command not found/i,
+      /command not found: (?:rustc|cargo|rustup)\b/i,
+      /The term '(?:rustc|cargo|rustup)' is not recognized/i,
+    ],
   },
   {
     // The CLI has no compose v2 plugin.

@@ -1,6 +1,8 @@
 // Runs a manifest step in a session's shell: types the command as the reader would,
 // takes the exit code from the shell's prompt hook (server/shell/shell-markers.ts), then
 // checks the expected output and the check command. One step at a time per session.
+// It remembers which steps passed in this session and refuses a step whose `needs` have
+// not: the page's own bookkeeping (localStorage) may come from an earlier session.
 import { join, resolve } from 'node:path';
 import type { Step } from '../../contracts/step-schema.ts';
 import { matchKnownError } from './known-errors.ts';
@@ -17,6 +19,8 @@ const CLEAR_LINE_ATTEMPTS = 4;
 const CLEAR_LINE_WAIT_MS = 750;
 /** After Ctrl-C, how long to wait for the prompt before giving up on the shell. */
 const INTERRUPT_GRACE_MS = 3_000;
+/** How long a step waits for the shell's line editor after a prompt (Session.waitUntilEditing). */
+const LINE_EDITOR_WAIT_MS = 2_000;
 /** Output kept per command for the expect check and the hint (the end matters most). */
 const MAX_CAPTURE_BYTES = 1024 * 1024;
 
@@ -36,10 +40,14 @@ interface StepOutcome {
 
 export class StepRunner {
   private running: string | undefined;
+  /** Steps that passed (by Run or Check) in this session, and have not failed since. */
+  private readonly passed = new Set<string>();
 
   constructor(
     private readonly session: Session,
     private readonly steps: ReadonlyMap<string, Step>,
+    /** Aborted when the session ends: every wait stops at once. */
+    private readonly ended: AbortSignal,
   ) {}
 
   get runningStep(): string | undefined {
@@ -50,31 +58,42 @@ export class StepRunner {
    * Starts a step; answers at once with an error code when it cannot run. Progress and
    * result reach the page as step messages.
    */
-  request(stepId: string, onError: (code: ErrorCode, message: string) => void): void {
+  request(stepId: string, onError: (code: ErrorCode, message: string) => void, mode: 'run' | 'check' = 'run'): void {
     const step = this.steps.get(stepId);
     if (!step) return onError('unknown-step', `There is no step "${stepId}" in the manifest; nothing was run.`);
+    if (mode === 'check' && !step.check) return onError('no-check', `Step "${step.id}" has no check command; run it instead.`);
     if (this.running) return onError('step-running', `Step "${this.running}" is still running; wait for it to finish.`);
+    if (mode === 'run') {
+      const need = step.needs.find((id) => !this.passed.has(id));
+      if (need) {
+        // Refused before anything is typed: the page shows which step to run first.
+        this.session.send({ type: 'step', step: step.id, status: 'skipped', reason: 'need-not-passed', need });
+        return;
+      }
+    }
     this.running = step.id;
-    void this.run(step, onError)
+    void this.run(step, onError, mode)
       .catch((error) => onError('internal', `Step "${step.id}" could not run: ${String(error)}`))
       .finally(() => {
         this.running = undefined;
       });
   }
 
-  private async run(step: Step, onError: (code: ErrorCode, message: string) => void): Promise<void> {
+  private async run(step: Step, onError: (code: ErrorCode, message: string) => void, mode: 'run' | 'check'): Promise<void> {
     await this.session.waitUntilStarted(SHELL_START_TIMEOUT_MS);
-    if (this.session.ended) return onError('session-ended', 'The session has ended; reload the page for a new one.');
+    if (this.ended.aborted) return onError('session-ended', 'The session has ended; reload the page for a new one.');
     // A command that has just printed its last line may not have shown its prompt yet.
     if (!(await this.session.waitUntilIdle(BUSY_GRACE_MS))) {
       return onError('shell-busy', 'A command is still running in the terminal; finish it (or press Ctrl-C) and try again.');
     }
     this.session.send({ type: 'step', step: step.id, status: 'running' });
-    const outcome = await this.execute(step);
+    const outcome = await this.execute(step, mode);
     if (outcome.passed) {
+      this.passed.add(step.id);
       this.session.send({ type: 'step', step: step.id, status: 'passed', exitCode: outcome.exitCode });
       return;
     }
+    this.passed.delete(step.id);
     const hint = matchKnownError(outcome.output);
     this.session.send({
       type: 'step',
@@ -86,13 +105,13 @@ export class StepRunner {
     });
   }
 
-  private async execute(step: Step): Promise<StepOutcome> {
+  private async execute(step: Step, mode: 'run' | 'check'): Promise<StepOutcome> {
     const deadline = Date.now() + step.timeoutSeconds * 1000;
     const powershell = this.session.shellKind === 'powershell';
 
     // Text the reader had typed at the prompt would be glued to the command: clear it.
     if (this.session.lineDirty && !(await this.clearLine())) {
-      return { passed: false, reason: this.session.ended ? 'shell-exited' : 'timeout', output: '' };
+      return { passed: false, reason: this.ended.aborted ? 'shell-exited' : 'timeout', output: '' };
     }
 
     const target = resolve(join(this.session.workspaceDir, step.dir));
@@ -104,12 +123,16 @@ export class StepRunner {
       if (failed) return { ...failed, reason: failed.reason === 'exit-code' ? 'folder-missing' : failed.reason };
     }
 
-    const command = powershell ? (step.powershell ?? step.command) : step.command;
-    const result = await this.typeAndWait(command, deadline);
-    const failed = this.failure(result);
-    if (failed) return failed;
-    if (step.expect && !plainText(result.output).includes(step.expect)) {
-      return { passed: false, exitCode: 0, reason: 'expect-missing', output: result.output };
+    // Check only: the machine's state decides, however it got there (Run or typed by hand).
+    let result: CommandResult = { exitCode: 0, output: '', timedOut: false, shellExited: false };
+    if (mode === 'run') {
+      const command = powershell ? (step.powershell ?? step.command) : step.command;
+      result = await this.typeAndWait(command, deadline);
+      const failed = this.failure(result);
+      if (failed) return failed;
+      if (step.expect && !plainText(result.output).includes(step.expect)) {
+        return { passed: false, exitCode: 0, reason: 'expect-missing', output: result.output };
+      }
     }
     if (step.check) {
       const checked = await this.typeAndWait(step.check.command, deadline);
@@ -141,7 +164,7 @@ export class StepRunner {
       });
       this.session.type('\x03');
       if (await prompted) return true;
-      if (this.session.ended) return false;
+      if (this.ended.aborted) return false;
     }
     return false;
   }
@@ -158,9 +181,16 @@ export class StepRunner {
    * what the command printed: from the shell's command-start marker on, or, for shells
    * without one, from after the echoed command line.
    */
-  private typeAndWait(text: string, deadline: number, enter = true): Promise<CommandResult> {
+  private async typeAndWait(text: string, deadline: number, enter = true): Promise<CommandResult> {
+    // Typed before the line editor has the terminal, the command would show twice.
+    await this.session.waitUntilEditing(LINE_EDITOR_WAIT_MS);
     const session = this.session;
+    const ended = this.ended;
     return new Promise((resolveResult) => {
+      if (ended.aborted) {
+        resolveResult({ output: '', timedOut: false, shellExited: true });
+        return;
+      }
       let chunks: Buffer[] = [];
       let size = 0;
       let sawCommandStart = false;
@@ -176,7 +206,7 @@ export class StepRunner {
       const finish = (result: Omit<CommandResult, 'output' | 'timedOut'>) => {
         clearTimeout(timer);
         if (graceTimer) clearTimeout(graceTimer);
-        clearInterval(exitWatch);
+        ended.removeEventListener('abort', onEnded);
         unsubscribe();
         resolveResult({ ...result, output: collected(), timedOut });
       };
@@ -203,9 +233,8 @@ export class StepRunner {
         },
         Math.max(0, deadline - Date.now()),
       );
-      const exitWatch = setInterval(() => {
-        if (session.ended) finish({ shellExited: true });
-      }, 100);
+      const onEnded = () => finish({ shellExited: true });
+      ended.addEventListener('abort', onEnded, { once: true });
 
       session.type(enter ? typedCommand(text, session.shellKind === 'powershell') : text);
     });

@@ -53,7 +53,7 @@ describe('running a step', () => {
         await step.getByRole('button', { name: RUN[lang], exact: true }).click();
         await waitForStatus(page, HELLO.id, ['passed']);
         await waitForTerminalText(page, 'Hello WebAssembly in Docker!');
-        assert.match(await step.locator('.step-live').textContent() ?? '', new RegExp(`${HELLO.id}: ${lang === 'de' ? 'Bestanden' : 'Passed'}`));
+        assert.match(await step.locator('.step-live').textContent() ?? '', new RegExp(`${HELLO.title![lang]}: ${lang === 'de' ? 'Bestanden' : 'Passed'}`));
         assert.deepEqual(errors, [], 'no console errors');
       } finally {
         await context.close();

@@ -28,7 +28,25 @@ test('unknown, empty and prototype ids give undefined; other languages fall back
   assert.equal(knownErrorText(undefined, 'de'), undefined);
   assert.equal(knownErrorText('__proto__', 'en'), undefined);
   assert.equal(knownErrorText('constructor', 'de'), undefined);
-  assert.equal(knownErrorText('missing-load', 'fr'), knownErrorText('missing-load', 'en'));
+  assert.deepEqual(knownErrorText('missing-load', 'fr'), knownErrorText('missing-load', 'en'));
   assert.equal(knownErrorLabels('de').cause, 'Ursache');
   assert.equal(knownErrorLabels('en').fix, 'Fix');
+});
+
+test('engine versions in the hints come from contracts/docker-versions.ts, never from the texts', async () => {
+  const { ENGINE_VERSIONS } = await import('../../contracts/docker-versions.ts');
+  const { KNOWN_ERROR_IDS } = await import('../../server/steps/known-errors.ts');
+  for (const lang of ['de', 'en']) {
+    for (const id of KNOWN_ERROR_IDS) {
+      const text = knownErrorText(id, lang)!;
+      for (const part of [text.cause, text.fix]) {
+        assert.doesNotMatch(part, /\{\w+\}/, `${lang}/${id}: every placeholder is filled`);
+        for (const match of part.matchAll(/Engine (?:ab |vor Version |before )?(\d+)/g)) {
+          if (match[1] === '20') continue; // Debian's 20.10, named as an example
+          assert.ok(Object.values(ENGINE_VERSIONS).includes(Number(match[1]) as never), `${lang}/${id}: Engine ${match[1]} is one of ENGINE_VERSIONS`);
+        }
+      }
+    }
+  }
+  assert.match(knownErrorText('runtime-unknown', 'en')!.fix, new RegExp(`Engine ${ENGINE_VERSIONS.minEngine} or newer`));
 });

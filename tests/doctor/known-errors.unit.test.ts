@@ -30,6 +30,26 @@ const cases: Array<{ name: string; output: string; id: string }> = [
     id: 'shim-not-installed',
   },
   {
+    name: 'docker buildx build --load without the buildx plugin (seen here, Engine 20.10)',
+    output: "unknown flag: --load\nSee 'docker --help'.\n\nUsage:  docker [OPTIONS] COMMAND [ARG...]\n",
+    id: 'buildx-missing',
+  },
+  {
+    name: 'the image-store step on the classic store: exits 0 with overlay2 status (seen here)',
+    output: '[["Backing Filesystem","extfs"],["Supports d_type","true"],["Native Overlay Diff","true"],["userxattr","false"]]\n',
+    id: 'containerd-store-off',
+  },
+  {
+    name: 'no rustc on PATH (bash)',
+    output: 'bash: rustc: command not found\n',
+    id: 'rust-missing',
+  },
+  {
+    name: 'no cargo on PATH (zsh)',
+    output: 'zsh: command not found: cargo\n',
+    id: 'rust-missing',
+  },
+  {
     name: 'build stage without --platform=$BUILDPLATFORM',
     output: 'ERROR: failed to solve: rust:1.64: no match for platform in manifest sha256:4c5a: not found\n',
     id: 'build-stage-platform',

@@ -3,6 +3,7 @@
 import type { DoctorCheck } from '../check.ts';
 import { parseVersion, type DockerInfoFacts } from '../parse-docker.ts';
 import type { CheckOutcome } from '../types.ts';
+import { ENGINE_VERSIONS } from '../../../contracts/docker-versions.ts';
 
 const DESKTOP_SOURCE = 'https://docs.docker.com/desktop/features/containerd/';
 const ENGINE_SOURCE = 'https://docs.docker.com/engine/storage/containerd/';
@@ -26,11 +27,11 @@ export function containerdStoreVerdict(facts: DockerInfoFacts): CheckOutcome {
   const source = facts.isDesktop ? DESKTOP_SOURCE : ENGINE_SOURCE;
   if (facts.containerdStore) return { status: 'ok', variant: 'ok', params: { driver: facts.driver }, source };
   if (facts.isDesktop) return { status: 'fail', variant: 'off-desktop', params: { driver: facts.driver }, source };
-  // The containerd-snapshotter feature flag arrived with Engine 24.
+  // The containerd-snapshotter feature flag arrived with ENGINE_VERSIONS.storeEngine.
   const major = parseVersion(facts.serverVersion)?.major ?? 0;
   return {
     status: 'fail',
-    variant: major >= 24 ? 'off-engine' : 'off-engine-old',
+    variant: major >= ENGINE_VERSIONS.storeEngine ? 'off-engine' : 'off-engine-old',
     params: { driver: facts.driver, version: facts.serverVersion },
     source,
   };

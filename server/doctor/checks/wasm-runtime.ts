@@ -14,14 +14,15 @@ import {
   type WasmRuntime,
 } from '../parse-docker.ts';
 import type { CheckOutcome, TextParam } from '../types.ts';
+import { ENGINE_VERSIONS } from '../../../contracts/docker-versions.ts';
 
 const RUNWASI_SOURCE = 'https://github.com/containerd/runwasi';
 const SPIN_SOURCE = 'https://github.com/spinframework/containerd-shim-spin';
 const ENGINE_SOURCE = 'https://docs.docker.com/engine/daemon/alternative-runtimes/';
 const DESKTOP_SOURCE = 'https://docs.docker.com/desktop/features/wasm/';
 
-/** Engine 23 was the first to hand fully qualified runtime names to containerd (moby 43887). */
-const FIRST_ENGINE_WITH_SHIMS = 23;
+/** The first Engine to hand fully qualified runtime names to containerd (moby 43887). */
+const FIRST_ENGINE_WITH_SHIMS = ENGINE_VERSIONS.shimEngine;
 
 export function wasmRuntimeCheck(runtime: WasmRuntime): DoctorCheck {
   return {

@@ -22,6 +22,17 @@ fi
 # the profile above set PATH from scratch.
 if [ -n "${WORKSHOP_BIN-}" ] && [[ ":$PATH:" != ":$WORKSHOP_BIN:"* ]]; then PATH="$WORKSHOP_BIN:$PATH"; fi
 
+# A short prompt inside the workspace ("hello $ " instead of a long temporary path and
+# session id); `pwd` prints the full path.
+__workshop_where() {
+  case "$PWD" in
+    "$WORKSHOP_DIR") printf 'workshop' ;;
+    "$WORKSHOP_DIR"/*) printf '%s' "${PWD#"$WORKSHOP_DIR"/}" ;;
+    *) printf '%s' "${PWD##*/}" ;;
+  esac
+}
+PS1='$(__workshop_where) \$ '
+
 # Must run first in PROMPT_COMMAND so that $? is still the command's; it hands the
 # same status on to the reader's own prompt commands.
 __workshop_prompt() {

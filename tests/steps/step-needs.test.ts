@@ -1,0 +1,104 @@
+// The runner enforces a step's `needs`: a step whose needed step has not passed in this
+// session is refused before anything is typed, whatever the page believes (its saved
+// progress may come from an earlier session, whose workspace is gone). Real pty and bash.
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { ServerMessage } from '../../contracts/terminal-protocol.ts';
+import { startTestRunner, TerminalClient, type TestRunner } from '../server/runner-harness.ts';
+
+type StepReply = Extract<ServerMessage, { type: 'step' }> | Extract<ServerMessage, { type: 'error' }>;
+
+let runner: TestRunner;
+before(async () => {
+  runner = await startTestRunner({
+    steps: [
+      { id: 'make-base', command: 'touch "$WORKSHOP_DIR/base"', timeoutSeconds: 20 },
+      { id: 'use-base', command: 'touch "$WORKSHOP_DIR/used"', needs: ['make-base'], timeoutSeconds: 20 },
+      { id: 'flag-set', command: 'test -f "$WORKSHOP_DIR/flag"', timeoutSeconds: 20 },
+      { id: 'after-flag', command: 'echo after', needs: ['flag-set'], timeoutSeconds: 20 },
+      { id: 'has-file', command: 'touch "$WORKSHOP_DIR/made"', check: { command: 'test -f "$WORKSHOP_DIR/made" && echo "made: $((1 + 1))"', expect: 'made: 2' }, timeoutSeconds: 20 },
+      { id: 'after-file', command: 'echo after', needs: ['has-file'], timeoutSeconds: 20 },
+    ],
+  });
+});
+after(() => runner.dispose());
+
+/** Sends a run request; resolves with the final step message (skipped counts) or an error. */
+async function request(client: TerminalClient, step: string, type: 'run' | 'check' = 'run'): Promise<StepReply> {
+  const before = client.messages.length;
+  client.send({ type, step });
+  const isFinal = (m: ServerMessage) =>
+    (m.type === 'step' && m.step === step && m.status !== 'running' && m.status !== 'idle') || m.type === 'error';
+  await client.until(() => client.messages.slice(before).some(isFinal), `step ${step} to finish`, 20_000);
+  return client.messages.slice(before).find(isFinal) as StepReply;
+}
+
+const workspace = (client: TerminalClient) => join(runner.workspacesDir, `session-${client.session}`);
+
+test('a step whose need has not passed in this session is refused, names the need, and types nothing', async () => {
+  const client = await TerminalClient.connect(runner);
+  const reply = await request(client, 'use-base');
+  assert.deepEqual(reply, { type: 'step', step: 'use-base', status: 'skipped', reason: 'need-not-passed', need: 'make-base' });
+  assert.ok(!client.messages.some((m) => m.type === 'step' && m.step === 'use-base' && m.status === 'running'));
+  assert.equal(existsSync(join(workspace(client), 'used')), false, 'the refused command never ran');
+
+  const base = await request(client, 'make-base');
+  assert.equal(base.type === 'step' ? base.status : base.code, 'passed');
+  const passed = await request(client, 'use-base');
+  assert.equal(passed.type === 'step' ? passed.status : passed.code, 'passed');
+  assert.equal(existsSync(join(workspace(client), 'used')), true);
+  await client.close();
+});
+
+test('a need that failed after it had passed blocks again', async () => {
+  const client = await TerminalClient.connect(runner);
+  client.type('touch "$WORKSHOP_DIR/flag"\r');
+  await client.until(() => existsSync(join(workspace(client), 'flag')), 'the flag file');
+  const flag = await request(client, 'flag-set');
+  assert.equal(flag.type === 'step' ? flag.status : flag.code, 'passed');
+  const first = await request(client, 'after-flag');
+  assert.equal(first.type === 'step' ? first.status : first.code, 'passed');
+
+  client.type('rm "$WORKSHOP_DIR/flag"\r');
+  await client.until(() => !existsSync(join(workspace(client), 'flag')), 'the flag file to go');
+  const failed = await request(client, 'flag-set');
+  assert.equal(failed.type === 'step' ? failed.status : failed.code, 'failed');
+  const refused = await request(client, 'after-flag');
+  assert.deepEqual(refused, { type: 'step', step: 'after-flag', status: 'skipped', reason: 'need-not-passed', need: 'flag-set' });
+  await client.close();
+});
+
+test('a new session does not inherit what passed in another one', async () => {
+  const first = await TerminalClient.connect(runner);
+  const made = await request(first, 'make-base');
+  assert.equal(made.type === 'step' ? made.status : made.code, 'passed');
+  await first.close();
+  const second = await TerminalClient.connect(runner);
+  const refused = await request(second, 'use-base');
+  assert.equal(refused.type === 'step' ? refused.reason : refused.code, 'need-not-passed');
+  await second.close();
+});
+
+test('a need that passed by Check (done by hand) counts; Check never runs the command itself', async () => {
+  const client = await TerminalClient.connect(runner);
+  const before = await request(client, 'has-file', 'check');
+  assert.equal(before.type === 'step' ? before.reason : before.code, 'check-failed');
+  assert.equal(existsSync(join(workspace(client), 'made')), false, 'Check did not run the command');
+  client.type('touch "$WORKSHOP_DIR/made"\r');
+  await client.until(() => existsSync(join(workspace(client), 'made')), 'the file made by hand');
+  const checked = await request(client, 'has-file', 'check');
+  assert.equal(checked.type === 'step' ? checked.status : checked.code, 'passed');
+  const after = await request(client, 'after-file');
+  assert.equal(after.type === 'step' ? after.status : after.code, 'passed');
+  await client.close();
+});
+
+test('Check on a step without a check command is refused with no-check', async () => {
+  const client = await TerminalClient.connect(runner);
+  const reply = await request(client, 'make-base', 'check');
+  assert.equal(reply.type === 'error' ? reply.code : reply.status, 'no-check');
+  assert.equal(existsSync(join(workspace(client), 'base')), false);
+  await client.close();
+});

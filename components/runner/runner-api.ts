@@ -56,11 +56,12 @@ export async function fetchDoctorChecks(lang: Locale): Promise<DoctorCheck[] | u
  * did, or when the runner no longer knows the session (a new one starts fresh anyway);
  * otherwise rejects with the API's error code.
  */
-export async function resetWorkspace(session: string): Promise<void> {
+export async function resetWorkspace(session: string | undefined): Promise<void> {
   const response = await runnerFetch(WORKSPACE_RESET_PATH, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ session }),
+    // Without a live session the runner resets this browser's workspace all the same.
+    body: JSON.stringify(session ? { session } : {}),
   });
   if (response.ok || response.status === 404) return;
   const parsed = (await contracts()).apiErrorSchema.safeParse(await response.json().catch(() => ({})));

@@ -250,9 +250,8 @@ class TerminalDock extends HTMLElement {
 
   /** Asks the runner to re-seed this tab's workspace (server/workspace/reset-route.ts). */
   private async resetWorkspace(): Promise<void> {
-    const session = storage('session')?.getItem(SESSION_KEY);
-    // No session yet: the next one starts from the fixtures anyway.
-    if (!session) return;
+    // The workspace belongs to this browser, not to a shell: it is reset with or without one.
+    const session = storage('session')?.getItem(SESSION_KEY) ?? undefined;
     try {
       await resetWorkspace(session);
     } catch (error) {

@@ -74,6 +74,9 @@ export class FailureLimiter {
 
 export type AuthResult = 'ok' | 'missing' | 'wrong' | 'rate-limited';
 
+/** The owner id of the shared token (see TokenGuard.ownerOf). */
+const SHARED_TOKEN_OWNER = createHash('sha256').update('wasm-docker-workshop shared token').digest('hex');
+
 /** Checks a request's token from the cookie, an Authorization: Bearer header or ?token=. */
 export class TokenGuard {
   readonly limiter = new FailureLimiter();
@@ -95,6 +98,17 @@ export class TokenGuard {
     if (candidates.length === 0) return 'missing';
     if (candidates.some((candidate) => tokensEqual(candidate, this.token))) return 'ok';
     return this.failed();
+  }
+
+  /**
+   * An opaque, stable id of the credential a request presented; its workspace is named
+   * after it. Every browser shares the one token today, and the token is new at every
+   * start, so this is one fixed id: a new token must still find the reader's files. A
+   * per-browser credential gives each browser its own.
+   */
+  ownerOf(request: IncomingMessage): string {
+    void request;
+    return SHARED_TOKEN_OWNER;
   }
 
   /** Checks one given token (the ready URL's ?token=). */

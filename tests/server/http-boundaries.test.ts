@@ -140,9 +140,8 @@ test('a cross-site form or text/plain fetch cannot reset a workspace or start th
   const cookie = cookieOf(runner);
   const client = await TerminalClient.connect(runner);
   try {
-    const workspace = `session-${client.session}`;
-    assert.ok((await readdir(runner.workspacesDir)).includes(workspace), 'the session has a workspace');
-    const marker = join(runner.workspacesDir, workspace, 'reader-work.txt');
+    const workspace = client.workspace;
+    const marker = join(workspace, 'reader-work.txt');
     await writeFile(marker, 'keep me');
     const formBody = `{"session":"${client.session}","x":"=`;
     // What a page on another localhost port sends: same-site, so the SameSite=Strict cookie goes along.
@@ -157,7 +156,7 @@ test('a cross-site form or text/plain fetch cannot reset a workspace or start th
     assert.equal(noOrigin.status, 400);
     const benchNoOrigin = await rawRequest(p, `POST /api/bench HTTP/1.1\nHost: 127.0.0.1:${p}\nCookie: ${cookie}\nContent-Type: text/plain`, '{}');
     assert.equal(benchNoOrigin.status, 415);
-    assert.ok((await readdir(join(runner.workspacesDir, workspace))).includes('reader-work.txt'), 'nothing was reset');
+    assert.ok((await readdir(workspace)).includes('reader-work.txt'), 'nothing was reset');
   } finally {
     await client.close();
   }
@@ -288,13 +287,13 @@ test('static files: no traversal, no dotfiles, no symbolic link out of the site 
 });
 
 test('no command comes from the URL: query parameters on the socket run nothing', async () => {
-  const marker = join(runner.workspacesDir, 'url-command-ran');
+  const marker = join(runner.dataDir, 'url-command-ran');
   const query = `&cmd=${encodeURIComponent(`touch ${marker}`)}&step=say-hello&command=${encodeURIComponent(`touch ${marker}`)}&run=say-hello`;
   const client = await TerminalClient.connect(runner, query);
   try {
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.ok(!client.messages.some((m) => m.type === 'step'), 'no step started');
-    assert.ok(!(await readdir(runner.workspacesDir)).includes('url-command-ran'));
+    assert.ok(!(await readdir(runner.dataDir)).includes('url-command-ran'));
     // A step id that is not in the manifest, or shaped like a command, runs nothing.
     for (const step of ['touch-x', `say-hello; touch ${marker}`, '../say-hello', '__proto__', 'constructor']) {
       client.send({ type: 'run', step });

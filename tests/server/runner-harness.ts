@@ -25,17 +25,18 @@ export const TEST_STEPS = [
 
 export interface TestRunner extends RunningRunner {
   home: string;
-  workspacesDir: string;
+  /** The runner's data folder (its private workspace root lies inside). */
+  dataDir: string;
   dispose(): Promise<void>;
 }
 
 export async function startTestRunner(options: RunnerOptions = {}): Promise<TestRunner> {
   const home = await mkdtemp(join(tmpdir(), 'runner-test-home-'));
-  const workspacesDir = await mkdtemp(join(tmpdir(), 'runner-test-ws-'));
+  const dataDir = await mkdtemp(join(tmpdir(), 'runner-test-data-'));
   const runner = await startRunner({
     port: 0,
     steps: TEST_STEPS,
-    workspacesDir,
+    dataDir,
     fixturesDir: 'fixtures',
     staticDir: 'dist',
     shell: '/bin/bash',
@@ -45,11 +46,11 @@ export async function startTestRunner(options: RunnerOptions = {}): Promise<Test
   return {
     ...runner,
     home,
-    workspacesDir,
+    dataDir,
     async dispose() {
       await runner.close();
       await rm(home, { recursive: true, force: true });
-      await rm(workspacesDir, { recursive: true, force: true });
+      await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -94,11 +95,22 @@ export class TerminalClient {
     );
   }
 
-  static async connect(runner: RunningRunner, query = '', headers: Record<string, string> = {}): Promise<TerminalClient> {
+  /**
+   * Connects as the page does: after the hello it sends its size at once, which is the
+   * connection's first message (a connection that stays silent is closed by the runner).
+   */
+  static async connect(runner: Pick<RunningRunner, 'port' | 'token'>, query = '', headers: Record<string, string> = {}): Promise<TerminalClient> {
     const url = `ws://127.0.0.1:${runner.port}/api/terminal?token=${runner.token}${query}`;
     const client = new TerminalClient(new WebSocket(url, { headers }));
     await client.opened;
     await client.waitFor((m) => m.type === 'hello');
+    const params = new URLSearchParams(query.replace(/^&/, ''));
+    const cols = Number(params.get('cols') ?? 80);
+    const rows = Number(params.get('rows') ?? 24);
+    // Out-of-range sizes (tests of the size limits) are left as the runner chose them.
+    if (Number.isInteger(cols) && Number.isInteger(rows) && cols >= 2 && cols <= 1000 && rows >= 1 && rows <= 500) {
+      client.send({ type: 'resize', cols, rows });
+    }
     return client;
   }
 
@@ -112,9 +124,18 @@ export class TerminalClient {
   }
 
   get session(): string {
+    return this.hello.session;
+  }
+
+  /** The folder of the session's workspace, as the hello message names it. */
+  get workspace(): string {
+    return this.hello.workspace;
+  }
+
+  private get hello(): Extract<ServerMessage, { type: 'hello' }> {
     const hello = this.messages.find((m) => m.type === 'hello');
     if (!hello || hello.type !== 'hello') throw new Error('no hello yet');
-    return hello.session;
+    return hello;
   }
 
   send(message: unknown): void {

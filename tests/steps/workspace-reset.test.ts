@@ -53,7 +53,7 @@ describe('POST /api/workspace/reset', () => {
       port: 0,
       steps: [],
       staticDir: join(scratch, 'no-site'),
-      workspacesDir: join(scratch, 'workspaces'),
+      dataDir: join(scratch, 'data'),
       shell: '/bin/bash',
       shellEnv: { HOME: join(scratch, 'home'), PS1: '$ ' },
     });
@@ -63,16 +63,22 @@ describe('POST /api/workspace/reset', () => {
     await rm(scratch, { recursive: true, force: true });
   });
 
-  /** A terminal session opened over the real socket; resolves with its id once the shell prompts. */
-  async function openSession(): Promise<{ id: string; ws: WebSocket; output: () => string }> {
+  /** A terminal session opened over the real socket; resolves with its id and workspace once the shell prompts. */
+  async function openSession(): Promise<{ id: string; workspace: string; ws: WebSocket; output: () => string }> {
     const ws = new WebSocket(`${runner.origin.replace('http', 'ws')}/api/terminal?token=${runner.token}`);
     let text = '';
     let id = '';
+    let workspace = '';
     ws.on('message', (data, binary) => {
       if (binary) text += data.toString();
       else {
         const message = JSON.parse(data.toString());
-        if (message.type === 'hello') id = message.session;
+        if (message.type === 'hello') {
+          id = message.session;
+          workspace = message.workspace;
+          // What the page sends first: its size.
+          ws.send(JSON.stringify({ type: 'resize', cols: 80, rows: 24 }));
+        }
       }
     });
     const deadline = Date.now() + 15_000;
@@ -81,7 +87,7 @@ describe('POST /api/workspace/reset', () => {
       if (Date.now() > deadline) throw new Error(`no session prompt; output so far: ${text}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    return { id, ws, output: () => text };
+    return { id, workspace, ws, output: () => text };
   }
 
   const reset = (body: unknown, token: string | null = runner.token) =>
@@ -92,9 +98,8 @@ describe('POST /api/workspace/reset', () => {
     });
 
   test('re-seeds the session workspace from the fixtures', async () => {
-    const { id, ws } = await openSession();
+    const { id, workspace, ws } = await openSession();
     try {
-      const workspace = join(scratch, 'workspaces', `session-${id}`);
       await writeFile(join(workspace, 'hello', 'Dockerfile'), 'broken\n');
       await writeFile(join(workspace, 'extra.txt'), 'x');
       const response = await reset({ session: id });
@@ -123,10 +128,13 @@ describe('POST /api/workspace/reset', () => {
     }
   });
 
-  test('needs the token, a session id, and a live session', async () => {
+  test('needs the token and a JSON object; no live session is needed', async () => {
     assert.equal((await reset({ session: 'x' }, null)).status, 401);
     assert.equal((await reset({ session: 'x' }, 'wrong-token')).status, 401);
-    assert.equal((await reset({})).status, 400);
-    assert.equal((await reset({ session: 'no-such-session' })).status, 404);
+    assert.equal((await reset([])).status, 400);
+    assert.equal((await reset({ session: 5 })).status, 400);
+    // The workspace belongs to the browser: it is reset whether or not a shell is open in it.
+    assert.equal((await reset({})).status, 200);
+    assert.equal((await reset({ session: 'no-such-session' })).status, 200);
   });
 });

@@ -51,6 +51,7 @@ class TerminalDock extends HTMLElement {
   private stateText!: HTMLElement;
   private notice!: HTMLElement;
   private grip!: HTMLElement;
+  private where!: HTMLElement;
 
   connectedCallback(): void {
     if (this.toggle) return;
@@ -63,6 +64,7 @@ class TerminalDock extends HTMLElement {
     this.stateText = this.querySelector('.dock-state')!;
     this.notice = this.querySelector('.dock-notice')!;
     this.grip = this.querySelector('.dock-grip')!;
+    this.where = this.querySelector('.dock-where')!;
 
     // Read before collapsing: collapsing forgets it.
     const wasOpen = storage('session')?.getItem(OPEN_KEY) === '1';
@@ -163,6 +165,7 @@ class TerminalDock extends HTMLElement {
         void this.probe().then(() => this.showHelp());
       },
       onReplaced: () => this.dropSession(this.labels.replaced),
+      onWorkspace: (path) => this.showWorkspace(path),
     });
     return this.session;
   }
@@ -206,6 +209,12 @@ class TerminalDock extends HTMLElement {
     this.help.hidden = false;
     const state = getRunnerState();
     this.helpText.textContent = state === 'stopped' ? this.labels.stopped : state === 'locked' ? this.labels.locked : this.labels.noRunner;
+  }
+
+  /** Says where the reader's files are: they stay there after the shell or the runner ends. */
+  private showWorkspace(path: string): void {
+    this.where.querySelector('.dock-where-path')!.textContent = path;
+    this.where.hidden = path === '';
   }
 
   private showNotice(text: string): void {

@@ -3,7 +3,7 @@
 // Options and exit codes: docs/cli.md.
 import { lstat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { checkPrivateFolder, userDataDir, workspaceRootOf } from '../workspace/private-root.ts';
+import { checkPrivateFolder, UnsafeFolderError, userDataDir, workspaceRootOf } from '../workspace/private-root.ts';
 import { removeTree } from '../workspace/workspace.ts';
 import { cliText } from './runner-texts.ts';
 
@@ -34,7 +34,13 @@ async function main(args: string[]): Promise<number> {
     await checkPrivateFolder(root);
     await removeTree(root);
   } catch (error) {
-    console.error(cliText('cleanFailed', { message: error instanceof Error ? error.message : String(error) }));
+    const message =
+      error instanceof UnsafeFolderError
+        ? cliText('unsafeFolder', { path: error.path, reason: cliText(`unsafeFolder.${error.reason}`) })
+        : error instanceof Error
+          ? error.message
+          : String(error);
+    console.error(cliText('cleanFailed', { message }));
     return 1;
   }
   console.log(cliText('cleanDone', { root }));

@@ -3,6 +3,7 @@
 // under the reader's data folder: created 0700, checked with lstat before every use, and
 // "Reset workspace" follows no symbolic link. The second user is the real `nobody`.
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, chown, lstat, mkdir, mkdtemp, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,12 @@ import { workspaceRootOf } from '../../server/workspace/private-root.ts';
 
 const NOBODY = 65534;
 const asRoot = process.getuid?.() === 0;
+
+/** Waits until the shell has shown its prompt and runs commands (a reset refuses a busy shell). */
+async function ready(client: TerminalClient): Promise<void> {
+  client.type('echo "ready-$((1 + 1))"\r');
+  await client.waitForOutput('ready-2');
+}
 
 async function scratch(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'workspace-privacy-'));
@@ -45,6 +52,29 @@ describe('the private workspace root', () => {
       await mkdir(dataDir, { mode: 0o755 });
       await chown(dataDir, NOBODY, NOBODY);
       await assert.rejects(startTestRunner({ dataDir }), /belongs to another user/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('npm start refuses such a folder in the reader\'s language and exits 1', { skip: !asRoot && 'needs root to act as a second user' }, async () => {
+    const dir = await scratch();
+    try {
+      const dataDir = join(dir, 'data');
+      await mkdir(workspaceRootOf(dataDir), { recursive: true, mode: 0o700 });
+      await chown(workspaceRootOf(dataDir), NOBODY, NOBODY);
+      for (const [lang, text] of [['en_US.UTF-8', /does not use .*: it belongs to another user/], ['de_DE.UTF-8', /verwendet .* nicht: er gehört einem anderen Benutzer/]] as const) {
+        const cli = spawn(process.execPath, ['--import', 'tsx', 'server/app/cli.ts', '--no-open', '--no-build', '--port', '0'], {
+          env: { ...process.env, XDG_DATA_HOME: dataDir, HOME: dir, LANG: lang, LC_ALL: '', CI: '1' },
+          stdio: ['ignore', 'pipe', 'pipe'],
+        });
+        let stderr = '';
+        cli.stderr.on('data', (chunk) => (stderr += chunk));
+        const code = await new Promise((resolve) => cli.on('exit', resolve));
+        assert.equal(code, 1, stderr);
+        assert.match(stderr, text);
+        assert.ok(stderr.includes(workspaceRootOf(dataDir)), stderr);
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
@@ -103,6 +133,7 @@ describe('"Reset workspace" follows no symbolic link', () => {
     try {
       await writeFile(join(victim, 'precious.txt'), 'mine\n');
       const client = await TerminalClient.connect(runner);
+      await ready(client);
       const workspace = client.workspace;
       // A fixture folder swapped for a link, a link to a folder, a link to a file.
       await rename(join(workspace, 'hello'), join(workspace, 'hello-moved'));
@@ -129,6 +160,7 @@ describe('"Reset workspace" follows no symbolic link', () => {
     try {
       await writeFile(join(victim, 'precious.txt'), 'mine\n');
       const client = await TerminalClient.connect(runner);
+      await ready(client);
       const workspace = client.workspace;
       await rm(workspace, { recursive: true });
       await symlink(victim, workspace);

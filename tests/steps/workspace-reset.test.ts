@@ -16,6 +16,8 @@ describe('reseedWorkspace', () => {
     try {
       const fixtures = join(root, 'fixtures');
       const workspace = join(root, 'workspace');
+      // A workspace is private (0700): reseeding refuses any other folder.
+      await mkdir(workspace, { mode: 0o700 });
       for (const dir of [fixtures, workspace]) {
         await mkdir(join(dir, 'hello', 'src'), { recursive: true });
         await writeFile(join(dir, 'hello', 'Dockerfile'), 'FROM scratch\n');
@@ -118,11 +120,15 @@ describe('POST /api/workspace/reset', () => {
   test('refuses while a command runs in the shell', async () => {
     const { id, ws } = await openSession();
     try {
-      ws.send(JSON.stringify({ type: 'input', data: 'sleep 3\r' }));
+      ws.send(JSON.stringify({ type: 'input', data: 'sleep 30\r' }));
       await new Promise((r) => setTimeout(r, 300));
       const response = await reset({ session: id });
       assert.equal(response.status, 409);
       assert.deepEqual(await response.json(), { error: 'shell-busy' });
+      // The session outlives its socket and shares the browser's workspace: end the command.
+      ws.send(JSON.stringify({ type: 'input', data: '\x03' }));
+      const deadline = Date.now() + 15_000;
+      while ((await reset({})).status === 409 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     } finally {
       ws.close();
     }

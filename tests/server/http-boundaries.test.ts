@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
 import type { ApiRoute } from '../../server/http/route-contract.ts';
 import { FailureLimiter } from '../../server/security/token.ts';
+import { workspaceRootOf } from '../../server/workspace/private-root.ts';
 import { CLOSE_CODES, MAX_CLIENT_MESSAGE_BYTES, TERMINAL_PATH } from '../../contracts/terminal-protocol.ts';
 import { startTestRunner, TerminalClient, type TestRunner } from './runner-harness.ts';
 
@@ -327,6 +328,10 @@ test('session ids are 128 random bits and need the token to attach', async () =>
 });
 
 test('input flooded before the session starts is bounded: the socket closes with 1009', { timeout: 20_000 }, async () => {
+  // The browser's workspace is copied from the fixtures only when it is missing: remove it,
+  // so that this session takes as long to start as a first one does.
+  await rm(workspaceRootOf(runner.dataDir), { recursive: true, force: true });
+  await mkdir(workspaceRootOf(runner.dataDir), { mode: 0o700 });
   const ws = new WebSocket(`ws://127.0.0.1:${runner.port}${TERMINAL_PATH}?token=${runner.token}`);
   const client = new TerminalClient(ws);
   await client.opened;

@@ -32,17 +32,25 @@ export interface TestRunner extends RunningRunner {
 
 export async function startTestRunner(options: RunnerOptions = {}): Promise<TestRunner> {
   const home = await mkdtemp(join(tmpdir(), 'runner-test-home-'));
-  const dataDir = await mkdtemp(join(tmpdir(), 'runner-test-data-'));
-  const runner = await startRunner({
-    port: 0,
-    steps: TEST_STEPS,
-    dataDir,
-    fixturesDir: 'fixtures',
-    staticDir: 'dist',
-    shell: '/bin/bash',
-    shellEnv: { HOME: home, PS1: '$ ', HISTFILE: join(home, '.history') },
-    ...options,
-  });
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'runner-test-data-')));
+  let runner: RunningRunner;
+  try {
+    runner = await startRunner({
+      port: 0,
+      steps: TEST_STEPS,
+      fixturesDir: 'fixtures',
+      staticDir: 'dist',
+      shell: '/bin/bash',
+      shellEnv: { HOME: home, PS1: '$ ', HISTFILE: join(home, '.history') },
+      ...options,
+      dataDir,
+    });
+  } catch (error) {
+    // A test of a refused start leaves nothing behind.
+    await rm(home, { recursive: true, force: true });
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     ...runner,
     home,
@@ -50,7 +58,8 @@ export async function startTestRunner(options: RunnerOptions = {}): Promise<Test
     async dispose() {
       await runner.close();
       await rm(home, { recursive: true, force: true });
-      await rm(dataDir, { recursive: true, force: true });
+      // A data folder the test handed in is the test's to remove.
+      if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -132,8 +132,8 @@ test('`npm run clean` deletes the workspaces (and has --help)', async () => {
     const client = await TerminalClient.connect(runner);
     await writeFromShell(client, 'cleaned.txt', 'cleaned');
     await client.close();
-    await runner.close();
-    await rm(runner.home, { recursive: true, force: true });
+    // The data folder was handed in, so it stays for `npm run clean`.
+    await runner.dispose();
     const outside = join(dataDir, 'not-ours.txt');
     await writeFile(outside, 'stays');
     // The data folder comes from XDG_DATA_HOME, as for `npm start`.

@@ -47,8 +47,8 @@ export type CheckResult = z.infer<typeof checkResultSchema>;
 export const doctorReportSchema = z.object({ checks: z.array(checkResultSchema) });
 export type DoctorReport = z.infer<typeof doctorReportSchema>;
 
-/** POST /api/workspace/reset: puts the session's workspace back to the fixtures. */
-export const workspaceResetRequestSchema = z.object({ session: z.string().min(1).max(200) }).strict();
+/** POST /api/workspace/reset: puts the browser's workspace back to the fixtures (the session id is optional). */
+export const workspaceResetRequestSchema = z.object({ session: z.string().min(1).max(200).optional() }).strict();
 export type WorkspaceResetRequest = z.infer<typeof workspaceResetRequestSchema>;
 export const workspaceResetResponseSchema = z.object({ ok: z.literal(true) });
 
@@ -62,6 +62,7 @@ export const API_ERROR_CODES = [
   'forbidden-origin', // a foreign Origin or Sec-Fetch-Site
   'unknown-session', // no live session with that id
   'shell-busy', // a command or step still runs in that session
+  'workspace-unsafe', // the workspace folder is a link or not private; nothing was touched
   'doctor-failed', // the doctor itself crashed (logged)
   'not-found', // no such /api route
 ] as const;

@@ -112,6 +112,8 @@ export const helloMessage = z
     resumed: z.boolean(),
     /** The shell the session runs, so the page can show the matching command variant. */
     shell: shellKindSchema,
+    /** Where the reader's files are: the browser's workspace folder on the reader's machine. */
+    workspace: z.string(),
   })
   .strict();
 
@@ -122,6 +124,8 @@ export const CLOSE_CODES = {
   serverStopping: 1001,
   messageTooBig: 1009,
   tooManySessions: 1013,
+  /** The connection sent no message in time after the hello (a page sends its size at once). */
+  silent: 1008,
   /** Another connection attached to the same session. */
   replaced: 4000,
 } as const;

@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchRoutes, type BenchRouteOptions } from './bench/http-route.ts';
 import { doctorRoutes } from './doctor/http-route.ts';
@@ -21,8 +21,16 @@ import { chooseShell, shellKindOf, type ShellChoice } from './shell/shell-choice
 import { loadStepManifest, parseStepManifest } from './steps/step-manifest.ts';
 import { TerminalSocketServer } from './socket/terminal-socket.ts';
 import { workspaceResetRoute } from './workspace/reset-route.ts';
+import { ensurePrivateRoot, userDataDir } from './workspace/private-root.ts';
 
-import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_SESSIONS, DEFAULT_PORT } from './app/defaults.ts';
+import {
+  DEFAULT_FIRST_MESSAGE_TIMEOUT_MS,
+  DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_MAX_SESSIONS,
+  DEFAULT_PORT,
+  DEFAULT_UNATTENDED_TIMEOUT_MS,
+  HEADERS_TIMEOUT_MS,
+} from './app/defaults.ts';
 
 export { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_SESSIONS, DEFAULT_PORT };
 
@@ -37,11 +45,19 @@ export interface RunnerOptions {
   manifestPath?: string;
   /** Steps given directly (tests); wins over manifestPath. */
   steps?: unknown[];
-  /** Where per-session workspaces are created. */
-  workspacesDir?: string;
+  /**
+   * The user's data folder; the private workspace root is `<dataDir>/wasm-docker-workshop/workspaces`.
+   * Default: XDG_DATA_HOME or ~/.local/share, ~/Library/Application Support, %LOCALAPPDATA%.
+   */
+  dataDir?: string;
   /** The example projects copied into each workspace. */
   fixturesDir?: string;
+  /** A session with no page ends after this long in any case. */
   idleTimeoutMs?: number;
+  /** A session with no page and no command running ends after this long. */
+  unattendedTimeoutMs?: number;
+  /** A terminal connection that sends nothing after its hello is closed after this long. */
+  firstMessageTimeoutMs?: number;
   maxSessions?: number;
   /** Path of the shell to run (bash, zsh, pwsh); default: chosen by server/shell-choice.ts. */
   shell?: string;
@@ -102,8 +118,9 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
   const host = options.host ?? '127.0.0.1';
   const staticDir = resolve(options.staticDir ?? 'dist');
   const fixturesDir = resolve(options.fixturesDir ?? 'fixtures');
-  const workspacesDir = resolve(options.workspacesDir ?? join(tmpdir(), 'wasm-docker-workshop-sessions'));
   if (!existsSync(fixturesDir)) throw new Error(`The fixtures folder ${fixturesDir} does not exist.`);
+  // Refuses, with the reason, a root that another user could read, swap or redirect.
+  const workspaceRoot = await ensurePrivateRoot(resolve(options.dataDir ?? userDataDir()));
 
   let steps;
   let stepSource: RunningRunner['stepSource'];
@@ -131,14 +148,21 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
     containment,
     maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-    workspacesDir,
+    unattendedTimeoutMs: options.unattendedTimeoutMs ?? DEFAULT_UNATTENDED_TIMEOUT_MS,
+    workspaceRoot,
     fixturesDir,
     shell,
     shellEnv: options.shellEnv,
     steps,
     log,
   });
-  const sockets = new TerminalSocketServer({ registry, guard, origins, log });
+  const sockets = new TerminalSocketServer({
+    registry,
+    guard,
+    origins,
+    firstMessageTimeoutMs: options.firstMessageTimeoutMs ?? DEFAULT_FIRST_MESSAGE_TIMEOUT_MS,
+    log,
+  });
   const app = createHttpApp({
     staticDir,
     guard,
@@ -148,14 +172,16 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
     // The route list: every /api route of the runner, each given only what it uses.
     apiRoutes: [
       doctorRoutes({ log }),
-      workspaceResetRoute({ sessions: registry, fixturesDir, log }),
+      workspaceResetRoute({ sessions: registry, ownerOf: (request) => guard.ownerOf(request), fixturesDir, log }),
       benchRoutes({ log, ...options.bench }),
       ...(options.extraRoutes ?? []),
     ],
     log,
   });
 
-  const server: Server = createServer(app);
+  // A connection that never finishes its request (an upgrade included) is closed within
+  // seconds, not after Node's default of a minute or more: it must not hold the runner.
+  const server: Server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, app);
   server.on('upgrade', sockets.handleUpgrade);
   server.on('clientError', (_error, socket) => socket.destroy());
   await new Promise<void>((resolveListen, rejectListen) => {

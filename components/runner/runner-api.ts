@@ -39,18 +39,35 @@ function store(): Storage | undefined {
 let memoryCredential: string | undefined;
 const credential = (): string | undefined => store()?.getItem(CREDENTIAL_KEY) ?? memoryCredential;
 
+/** localStorage key of this browser's id: its workspace is named after it (docs/security.md). */
+export const BROWSER_KEY = 'workshop.browser';
+let memoryBrowser: string | undefined;
+
+/** A random id for this browser, made once and kept: unlike a credential it outlives runner restarts. */
+function browserId(): string {
+  const kept = store()?.getItem(BROWSER_KEY) ?? memoryBrowser;
+  if (kept && /^[\w-]{16,64}$/.test(kept)) return kept;
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  const id = btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  memoryBrowser = id;
+  store()?.setItem(BROWSER_KEY, id);
+  return id;
+}
+
 /** Options for every request to the runner: never cookies, the credential as a header. */
 function init(extra: RequestInit = {}): RequestInit {
   const headers = new Headers(extra.headers);
   const secret = credential();
   if (secret) headers.set('authorization', `Bearer ${secret}`);
+  headers.set('x-workshop-browser', browserId());
   return { cache: 'no-store', credentials: 'omit', ...extra, headers };
 }
 
-/** The terminal socket's subprotocols: ours, and the credential when there is one. */
+/** The terminal socket's subprotocols: ours, this browser's id, and the credential when there is one. */
 export function socketProtocols(): string[] {
   const secret = credential();
-  return secret ? [SOCKET_PROTOCOL, `bearer.${secret}`] : [SOCKET_PROTOCOL];
+  const protocols = [SOCKET_PROTOCOL, `browser.${browserId()}`];
+  return secret ? [...protocols, `bearer.${secret}`] : protocols;
 }
 
 let redeeming: Promise<'none' | 'redeemed' | 'used'> | undefined;
@@ -129,11 +146,12 @@ export async function fetchDoctorChecks(lang: Locale): Promise<DoctorCheck[] | u
  * did, or when the runner no longer knows the session (a new one starts fresh anyway);
  * otherwise rejects with the API's error code.
  */
-export async function resetWorkspace(session: string): Promise<void> {
+export async function resetWorkspace(session: string | undefined): Promise<void> {
   const response = await runnerFetch(WORKSPACE_RESET_PATH, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ session }),
+    // Without a live session the runner resets this browser's workspace all the same.
+    body: JSON.stringify(session ? { session } : {}),
   });
   if (response.ok || response.status === 404) return;
   const parsed = (await contracts()).apiErrorSchema.safeParse(await response.json().catch(() => ({})));

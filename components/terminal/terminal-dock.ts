@@ -51,6 +51,7 @@ class TerminalDock extends HTMLElement {
   private stateText!: HTMLElement;
   private notice!: HTMLElement;
   private grip!: HTMLElement;
+  private where!: HTMLElement;
 
   connectedCallback(): void {
     if (this.toggle) return;
@@ -63,6 +64,7 @@ class TerminalDock extends HTMLElement {
     this.stateText = this.querySelector('.dock-state')!;
     this.notice = this.querySelector('.dock-notice')!;
     this.grip = this.querySelector('.dock-grip')!;
+    this.where = this.querySelector('.dock-where')!;
 
     // Read before collapsing: collapsing forgets it.
     const wasOpen = storage('session')?.getItem(OPEN_KEY) === '1';
@@ -165,6 +167,7 @@ class TerminalDock extends HTMLElement {
         void this.probe().then(() => this.showHelp());
       },
       onReplaced: () => this.dropSession(this.labels.replaced),
+      onWorkspace: (path) => this.showWorkspace(path),
     });
     return this.session;
   }
@@ -213,6 +216,12 @@ class TerminalDock extends HTMLElement {
     this.help.querySelector<HTMLElement>('.dock-help-locked')!.hidden = state !== 'locked';
   }
 
+  /** Says where the reader's files are: they stay there after the shell or the runner ends. */
+  private showWorkspace(path: string): void {
+    this.where.querySelector('.dock-where-path')!.textContent = path;
+    this.where.hidden = path === '';
+  }
+
   private showNotice(text: string): void {
     this.notice.textContent = text;
     this.notice.hidden = text === '';
@@ -255,9 +264,8 @@ class TerminalDock extends HTMLElement {
 
   /** Asks the runner to re-seed this tab's workspace (server/workspace/reset-route.ts). */
   private async resetWorkspace(): Promise<void> {
-    const session = storage('session')?.getItem(SESSION_KEY);
-    // No session yet: the next one starts from the fixtures anyway.
-    if (!session) return;
+    // The workspace belongs to this browser, not to a shell: it is reset with or without one.
+    const session = storage('session')?.getItem(SESSION_KEY) ?? undefined;
     try {
       await resetWorkspace(session);
     } catch (error) {

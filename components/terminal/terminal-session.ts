@@ -24,6 +24,8 @@ export interface SessionHooks {
   onLost(): void;
   /** Another tab attached to this session; this terminal is disconnected for good. */
   onReplaced(): void;
+  /** The folder of the reader's files, from the runner's hello. */
+  onWorkspace(path: string): void;
 }
 
 export interface TerminalSession {
@@ -129,6 +131,7 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
         if (wroteOutput) terminal.reset();
         writeSessionId(message.session);
         attempt = 0;
+        hooks.onWorkspace(message.workspace);
         hooks.onState('connected');
         sendSize();
         break;

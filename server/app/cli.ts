@@ -10,6 +10,7 @@ import { startRunner, type RunningRunner } from '../runner.ts';
 import { cliText } from './runner-texts.ts';
 import { buildSite, siteNeedsBuild } from './site-build.ts';
 import { defaultStateDir, writeRunnerState } from '../security/state-file.ts';
+import { UnsafeFolderError } from '../workspace/private-root.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_START_FAILED = 1;
@@ -53,7 +54,9 @@ async function main(): Promise<number> {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') console.error(cliText('portInUse', { port: options.port }));
-    else console.error(cliText('startFailed', { message: error instanceof Error ? error.message : String(error) }));
+    else if (error instanceof UnsafeFolderError) {
+      console.error(cliText('unsafeFolder', { path: error.path, reason: cliText(`unsafeFolder.${error.reason}`) }));
+    } else console.error(cliText('startFailed', { message: error instanceof Error ? error.message : String(error) }));
     return EXIT_START_FAILED;
   }
 

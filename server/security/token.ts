@@ -84,6 +84,23 @@ const MAX_OPEN_LAUNCH_CODES = 16;
 /** At most this many credentials live at once (one per browser that used a link); the oldest goes first. */
 const MAX_CREDENTIALS = 64;
 
+/** The owner of clients that name no browser (tests, scripts): one shared workspace. */
+const SHARED_OWNER = createHash('sha256').update('wasm-docker-workshop shared token').digest('hex');
+const BROWSER_PROTOCOL = 'browser.';
+/** The page's own random browser id (components/runner/runner-api.ts): 16 to 64 URL-safe characters. */
+const BROWSER_ID = /^[\w-]{16,64}$/;
+
+/** The browser id a request names: the X-Workshop-Browser header, or the socket's browser subprotocol. */
+export function presentedBrowserId(request: IncomingMessage): string | undefined {
+  const header = request.headers['x-workshop-browser'];
+  if (typeof header === 'string') return BROWSER_ID.test(header) ? header : undefined;
+  const offered = String(request.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim());
+  const id = offered.find((p) => p.startsWith(BROWSER_PROTOCOL))?.slice(BROWSER_PROTOCOL.length);
+  return id && BROWSER_ID.test(id) ? id : undefined;
+}
+
 export class TokenGuard {
   readonly limiter = new FailureLimiter();
   /** Hash of each unused launch code → when it was made. */
@@ -128,6 +145,17 @@ export class TokenGuard {
   isRunnerToken(request: IncomingMessage): boolean {
     const given = presentedCredential(request);
     return given !== undefined && tokensEqual(given, this.token);
+  }
+
+  /**
+   * The owner of a request's workspace: the browser it names (a random id the page keeps
+   * in localStorage, so it outlives credentials and runner restarts), or one shared owner
+   * for clients that name none. Not a secret: every holder of a credential is the reader,
+   * and the browser id only keeps one browser's files apart from another's.
+   */
+  ownerOf(request: IncomingMessage): string {
+    const id = presentedBrowserId(request);
+    return id ? createHash('sha256').update(`browser:${id}`).digest('hex') : SHARED_OWNER;
   }
 
   private failed(): 'wrong' | 'rate-limited' {

@@ -1,6 +1,8 @@
-// A terminal session: one shell in a pty, in its own workspace. It outlives its
-// WebSocket: a reload re-attaches and gets the recent output replayed; with no client
-// for idleTimeoutMs the session ends. Ending kills every process it started.
+// A terminal session: one shell in a pty, in its browser's workspace. It outlives its
+// WebSocket: a reload re-attaches and gets the recent output replayed. With no client it
+// ends after unattendedTimeoutMs once nothing runs, and after idleTimeoutMs in any case;
+// a command that floods meanwhile is paused, not read into the void. Ending kills every
+// process it started; the workspace stays (it belongs to the browser, not to this shell).
 import { randomBytes } from 'node:crypto';
 import pty, { type IPty } from '@lydell/node-pty';
 import type { WebSocket } from 'ws';
@@ -14,7 +16,6 @@ import type { ShellChoice, ShellKind } from '../shell/shell-choice.ts';
 import { withOnlyStdDescriptors } from '../shell/close-descriptors.ts';
 import { shellLaunch } from '../shell/shell-launch.ts';
 import { ShellMarkerFilter, type ShellEvent } from '../shell/shell-markers.ts';
-import { removeWorkspace } from '../workspace/workspace.ts';
 
 export interface SessionOptions {
   id: string;
@@ -25,6 +26,8 @@ export interface SessionOptions {
   cols: number;
   rows: number;
   idleTimeoutMs: number;
+  /** With no client and no command running, the session ends after this long. */
+  unattendedTimeoutMs?: number;
   ringBufferBytes?: number;
   log: Log;
   /** What holds the session's processes and containers (server/session/containment.ts). */
@@ -52,8 +55,11 @@ export class Session {
   private readonly ring: RingBuffer;
   private readonly markers: ShellMarkerFilter;
   private readonly listeners = new Set<(event: ShellEvent) => void>();
-  private client: { ws: WebSocket; pump: OutputPump } | undefined;
+  private client: { ws: WebSocket; pump: OutputPump; heard: boolean } | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
+  private unattendedTimer: NodeJS.Timeout | undefined;
+  /** Output read since the last client left; past the replay buffer's size the pty is paused. */
+  private unattendedBytes = 0;
   private flushHeldTimer: NodeJS.Timeout | undefined;
   private ptyPaused = false;
   private commandRunning = false;
@@ -122,6 +128,16 @@ export class Session {
     return this.client !== undefined;
   }
 
+  /** True when a page is attached and has sent at least one message (a silent socket is no client). */
+  get hasClient(): boolean {
+    return this.client?.heard === true;
+  }
+
+  /** The attached socket sent a message. */
+  heard(): void {
+    if (this.client) this.client.heard = true;
+  }
+
   get ended(): boolean {
     return this.ending !== undefined || this.exited;
   }
@@ -150,9 +166,12 @@ export class Session {
     }
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = undefined;
+    this.stopUnattendedTimer();
     const pump = new OutputPump(ws, { onPressure: (paused) => this.setPtyPaused(paused) });
-    this.client = { ws, pump };
-    this.send({ type: 'hello', session: this.id, resumed, shell: this.shellKind });
+    this.client = { ws, pump, heard: false };
+    // A flood paused while no one watched flows again; the pump applies its own pressure.
+    this.setPtyPaused(false);
+    this.send({ type: 'hello', session: this.id, resumed, shell: this.shellKind, workspace: this.workspaceDir });
     let recent = this.ring.snapshot();
     // After the oldest output fell out, the buffer may begin inside a line, a UTF-8
     // character or an escape sequence: start the replay at the next line instead.
@@ -167,7 +186,11 @@ export class Session {
     if (this.client?.ws !== ws) return;
     this.client.pump.close();
     this.client = undefined;
-    if (!this.ended) this.startIdleTimer();
+    this.unattendedBytes = 0;
+    if (!this.ended) {
+      this.startIdleTimer();
+      if (!this.shellBusy) this.startUnattendedTimer();
+    }
   }
 
   /** Sends a JSON message to the attached page, if any. */
@@ -249,6 +272,7 @@ export class Session {
 
   private async finish(reason: string, closeCode: number): Promise<void> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.stopUnattendedTimer();
     if (this.flushHeldTimer) clearTimeout(this.flushHeldTimer);
     this.options.log('info', 'session-end', { session: this.id, shellPid: this.pid, reason });
     const client = this.client;
@@ -268,9 +292,6 @@ export class Session {
         // Already gone.
       }
     }
-    await removeWorkspace(this.workspaceDir).catch((error) =>
-      this.options.log('warn', 'workspace-remove-failed', { session: this.id, error: String(error) }),
-    );
     this.options.onEnded(this);
   }
 
@@ -278,6 +299,19 @@ export class Session {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => void this.end('idle timeout'), this.options.idleTimeoutMs);
     this.idleTimer.unref();
+  }
+
+  private startUnattendedTimer(): void {
+    this.stopUnattendedTimer();
+    const ms = Math.min(this.options.unattendedTimeoutMs ?? Infinity, this.options.idleTimeoutMs);
+    if (!Number.isFinite(ms)) return;
+    this.unattendedTimer = setTimeout(() => void this.end('no page and nothing running'), ms);
+    this.unattendedTimer.unref();
+  }
+
+  private stopUnattendedTimer(): void {
+    if (this.unattendedTimer) clearTimeout(this.unattendedTimer);
+    this.unattendedTimer = undefined;
   }
 
   private setPtyPaused(paused: boolean): void {
@@ -302,12 +336,14 @@ export class Session {
     if (Buffer.isBuffer(event)) {
       if (event.length === 0) return;
       this.ring.push(event);
-      this.client?.pump.write(event);
+      if (this.client) this.client.pump.write(event);
+      else this.holdWhileUnattended(event.length);
       this.watchLineEditor(event);
     } else if (event.kind === 'command-start') {
       this.supportsCommandStart = true;
       this.commandRunning = true;
       this.editorReady = false;
+      this.stopUnattendedTimer();
     } else {
       this.editorReady = false;
       this.commandRunning = false;
@@ -315,6 +351,8 @@ export class Session {
       // Keys typed before the very first prompt are still in readline's type-ahead.
       if (this.prompted) this.typedSincePrompt = false;
       this.cwd = event.cwd;
+      // What ran while no one watched has finished: nothing holds the session any more.
+      if (!this.client && !this.ended) this.startUnattendedTimer();
       if (!this.prompted) {
         this.prompted = true;
         for (const wake of this.promptWaiters.splice(0)) wake();
@@ -359,6 +397,15 @@ export class Session {
       // The sign may be cut across two chunks.
       this.editorTail = Buffer.from(seen.subarray(Math.max(0, seen.length - BRACKETED_PASTE_ON.length + 1)));
     }
+  }
+
+  /**
+   * No page reads the output: keep what the replay buffer holds, then stop reading, so
+   * the command blocks in write() (as on a terminal that is scrolled back) and burns no CPU.
+   */
+  private holdWhileUnattended(bytes: number): void {
+    this.unattendedBytes += bytes;
+    if (this.unattendedBytes >= this.ring.capacity) this.setPtyPaused(true);
   }
 
   private onPtyExit(exitCode: number): void {

@@ -1,4 +1,6 @@
 // All sessions of one runner, by id, with the limit on how many may exist at once.
+// A session works in its owner's workspace (one per browser, server/workspace/workspace.ts);
+// when every slot is taken, the oldest session that no page is using gives way.
 import { randomBytes } from 'node:crypto';
 import type { Log } from '../app/log.ts';
 import type { RunnerContainment } from '../session/containment.ts';
@@ -6,12 +8,16 @@ import { Session } from '../session/session.ts';
 import type { ShellChoice } from '../shell/shell-choice.ts';
 import type { StepManifest } from '../steps/step-manifest.ts';
 import { StepRunner } from '../steps/step-runner.ts';
-import { createWorkspace, removeWorkspace } from '../workspace/workspace.ts';
+import { ensureWorkspace } from '../workspace/workspace.ts';
+import type { WorkspaceUsers } from '../workspace/reset-route.ts';
 
 export interface RegistryOptions {
   maxSessions: number;
   idleTimeoutMs: number;
-  workspacesDir: string;
+  /** A session with no page and no command running ends after this long. */
+  unattendedTimeoutMs: number;
+  /** The private root of the workspaces (server/workspace/private-root.ts). */
+  workspaceRoot: string;
   fixturesDir: string;
   shell: ShellChoice;
   shellEnv?: Record<string, string | undefined>;
@@ -32,11 +38,20 @@ export class RunnerStoppingError extends Error {
   }
 }
 
-export class SessionRegistry {
-  private readonly sessions = new Map<string, { session: Session; steps: StepRunner }>();
+interface Entry {
+  session: Session;
+  steps: StepRunner;
+  owner: string;
+  createdAt: number;
+}
+
+export class SessionRegistry implements WorkspaceUsers {
+  private readonly sessions = new Map<string, Entry>();
   private starting = 0;
   private closing = false;
   private readonly creating = new Set<Promise<unknown>>();
+  /** One seeding at a time per owner: two tabs opening at once share one workspace. */
+  private readonly workspaces = new Map<string, Promise<string>>();
 
   constructor(private readonly options: RegistryOptions) {}
 
@@ -48,14 +63,28 @@ export class SessionRegistry {
     return this.options.maxSessions;
   }
 
-  get(id: string): { session: Session; steps: StepRunner } | undefined {
+  get(id: string): Entry | undefined {
     const entry = this.sessions.get(id);
     return entry && !entry.session.ended ? entry : undefined;
   }
 
-  /** The workspace folder of a live session (for the workspace routes). */
-  workspaceOf(id: string): string | undefined {
-    return this.get(id)?.session.workspaceDir;
+  /** The owner's workspace folder; created from the fixtures if it does not exist (yet or any more). */
+  workspaceFor(owner: string): Promise<string> {
+    const previous = this.workspaces.get(owner) ?? Promise.resolve('');
+    const next = previous
+      .catch(() => '')
+      .then(() => ensureWorkspace(this.options.workspaceRoot, owner, this.options.fixturesDir));
+    this.workspaces.set(owner, next);
+    const forget = () => {
+      if (this.workspaces.get(owner) === next) this.workspaces.delete(owner);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  /** True while a command typed by the reader or a step runs in a shell working in that folder. */
+  isBusyIn(workspaceDir: string): boolean {
+    return [...this.sessions.keys()].some((id) => this.get(id)?.session.workspaceDir === workspaceDir && this.isBusy(id));
   }
 
   /** True while a command typed by the reader or a step runs in the session's shell. */
@@ -68,26 +97,26 @@ export class SessionRegistry {
     return [...this.sessions.values()].map((entry) => entry.session);
   }
 
-  create(cols: number, rows: number): Promise<{ session: Session; steps: StepRunner }> {
-    const work = this.createNow(cols, rows);
+  /** Starts a session for the browser `owner` (an opaque, stable id of its credential). */
+  create(cols: number, rows: number, owner: string): Promise<Entry> {
+    const work = this.createNow(cols, rows, owner);
     this.creating.add(work);
     const forget = () => this.creating.delete(work);
     work.then(forget, forget);
     return work;
   }
 
-  private async createNow(cols: number, rows: number): Promise<{ session: Session; steps: StepRunner }> {
+  private async createNow(cols: number, rows: number, owner: string): Promise<Entry> {
     if (this.closing) throw new RunnerStoppingError();
-    if (this.size >= this.options.maxSessions) throw new TooManySessionsError(this.options.maxSessions);
+    // Sessions still starting cannot give way yet: wait for them before judging who may.
+    if (this.size >= this.options.maxSessions && this.starting > 0) await Promise.allSettled([...this.creating]);
+    if (this.size >= this.options.maxSessions) await this.makeRoom();
     this.starting++;
     try {
       const id = randomBytes(16).toString('base64url');
-      const workspaceDir = await createWorkspace(this.options.workspacesDir, this.options.fixturesDir, id);
-      // The runner began to stop while the workspace was copied: start no shell.
-      if (this.closing) {
-        await removeWorkspace(workspaceDir);
-        throw new RunnerStoppingError();
-      }
+      const workspaceDir = await this.workspaceFor(owner);
+      // The runner began to stop while the workspace was prepared: start no shell.
+      if (this.closing) throw new RunnerStoppingError();
       const session = new Session({
         id,
         workspaceDir,
@@ -96,12 +125,13 @@ export class SessionRegistry {
         cols,
         rows,
         idleTimeoutMs: this.options.idleTimeoutMs,
+        unattendedTimeoutMs: this.options.unattendedTimeoutMs,
         log: this.options.log,
         containment: this.options.containment.forSession(id, workspaceDir),
         runnerEnv: (path) => this.options.containment.sessionEnv(path),
         onEnded: (ended) => this.sessions.delete(ended.id),
       });
-      const entry = { session, steps: new StepRunner(session, this.options.steps, session.endSignal) };
+      const entry = { session, steps: new StepRunner(session, this.options.steps, session.endSignal), owner, createdAt: performance.now() };
       this.sessions.set(id, entry);
       return entry;
     } finally {
@@ -109,7 +139,24 @@ export class SessionRegistry {
     }
   }
 
-  /** Ends every session and waits until their processes are gone. */
+  /**
+   * Ends the oldest session that no page uses (none attached, or one that has not said a
+   * word yet), so that closed tabs and silent connections cannot hold every slot.
+   */
+  private async makeRoom(): Promise<void> {
+    const idle = [...this.sessions.values()]
+      .filter((entry) => !entry.session.ended && !entry.session.hasClient)
+      .sort((a, b) => a.createdAt - b.createdAt);
+    const oldest = idle[0];
+    if (!oldest) throw new TooManySessionsError(this.options.maxSessions);
+    this.options.log('info', 'session-evicted', { session: oldest.session.id });
+    // Out of the count at once, so two newcomers do not both pick it.
+    this.sessions.delete(oldest.session.id);
+    await oldest.session.end('made room for a new session');
+    if (this.size >= this.options.maxSessions) throw new TooManySessionsError(this.options.maxSessions);
+  }
+
+  /** Ends every session and waits until their processes are gone (their workspaces stay). */
   async closeAll(closeCode: number): Promise<void> {
     this.closing = true;
     await Promise.allSettled([...this.creating]);

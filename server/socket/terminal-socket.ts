@@ -23,6 +23,8 @@ export interface TerminalSocketOptions {
   registry: SessionRegistry;
   guard: TokenGuard;
   origins: OriginPolicy;
+  /** A connection that sends nothing for this long after its hello is closed (CLOSE_CODES.silent). */
+  firstMessageTimeoutMs: number;
   log: Log;
 }
 
@@ -59,8 +61,10 @@ export class TerminalSocketServer {
     if (auth === 'rate-limited') return this.refuseLogged(socket, 429, 'Too Many Requests', auth);
     if (auth !== 'ok') return this.refuseLogged(socket, 401, 'Unauthorized', `token ${auth}`);
 
+    // The browser whose credential this is: its shells share one workspace.
+    const owner = guard.ownerOf(request);
     this.wss.handleUpgrade(request, socket, head, (ws) => {
-      void this.onConnection(ws, url.searchParams);
+      void this.onConnection(ws, url.searchParams, owner);
     });
   };
 
@@ -74,14 +78,26 @@ export class TerminalSocketServer {
     refuse(socket, status, text);
   }
 
-  private async onConnection(ws: WebSocket, params: URLSearchParams): Promise<void> {
+  private async onConnection(ws: WebSocket, params: URLSearchParams, owner: string): Promise<void> {
     ws.on('error', (error) => this.options.log('warn', 'socket-error', { error: String(error) }));
     // Messages that arrive while the session starts are handled once it exists.
     const early: Array<[RawData, boolean]> = [];
     let earlyBytes = 0;
     let target: { session: Session; steps: StepRunner } | undefined;
+    // A page sends its size as soon as it is greeted; a connection that stays silent only
+    // holds a slot, so it is closed (and its session, with nothing running, ends soon after).
+    let heard = false;
+    const silence = setTimeout(() => {
+      if (!heard) ws.close(CLOSE_CODES.silent, 'no message');
+    }, this.options.firstMessageTimeoutMs);
+    silence.unref();
     ws.on('message', (data, isBinary) => {
-      if (target) return this.onMessage(ws, target, data, isBinary);
+      heard = true;
+      clearTimeout(silence);
+      if (target) {
+        target.session.heard();
+        return this.onMessage(ws, target, data, isBinary);
+      }
       // Bounded: a client flooding before its shell exists must not grow the runner's memory.
       earlyBytes += Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : (data as Buffer | ArrayBuffer).byteLength;
       if (earlyBytes > MAX_EARLY_BYTES) {
@@ -91,13 +107,21 @@ export class TerminalSocketServer {
       }
       early.push([data, isBinary]);
     });
-    ws.on('close', () => target?.session.detach(ws));
+    let created = false;
+    ws.on('close', () => {
+      clearTimeout(silence);
+      target?.session.detach(ws);
+      // A shell that no one ever spoke to has nothing to keep.
+      if (created && !heard) void target?.session.end('no message from its connection');
+    });
 
     const { registry } = this.options;
     const wanted = params.get('session');
-    const existing = wanted ? registry.get(wanted) : undefined;
+    const found = wanted ? registry.get(wanted) : undefined;
+    // Another browser's session id opens nothing of theirs: that page gets a session of its own.
+    const existing = found?.owner === owner ? found : undefined;
     try {
-      target = existing ?? (await registry.create(sizeParam(params.get('cols'), DEFAULT_COLS, 2, 1000), sizeParam(params.get('rows'), DEFAULT_ROWS, 1, 500)));
+      target = existing ?? (await registry.create(sizeParam(params.get('cols'), DEFAULT_COLS, 2, 1000), sizeParam(params.get('rows'), DEFAULT_ROWS, 1, 500), owner));
     } catch (error) {
       if (error instanceof RunnerStoppingError) {
         ws.close(CLOSE_CODES.serverStopping, 'runner stopping');
@@ -113,7 +137,9 @@ export class TerminalSocketServer {
       // The page went away while its session started: keep the session for a reconnect (idle timer runs).
       return;
     }
+    created = existing === undefined;
     target.session.attach(ws, existing !== undefined);
+    if (heard) target.session.heard();
     for (const [data, isBinary] of early.splice(0)) this.onMessage(ws, target, data, isBinary);
   }
 

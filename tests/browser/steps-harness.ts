@@ -29,7 +29,7 @@ export async function startStepsRunner(prepareFixtures?: (dir: string) => Promis
     port: 0,
     staticDir: requireDist(),
     fixturesDir,
-    workspacesDir: join(scratch, 'workspaces'),
+    dataDir: join(scratch, 'data'),
     shell: '/bin/bash',
     // A clean HOME keeps the machine's own rc files out of the shell.
     shellEnv: { HOME: home, PS1: '$ ', HISTFILE: join(home, '.history') },

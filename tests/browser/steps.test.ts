@@ -54,6 +54,10 @@ describe('running a step', () => {
         await waitForStatus(page, HELLO.id, ['passed']);
         await waitForTerminalText(page, 'Hello WebAssembly in Docker!');
         assert.match(await step.locator('.step-live').textContent() ?? '', new RegExp(`${HELLO.title![lang]}: ${lang === 'de' ? 'Bestanden' : 'Passed'}`));
+        // The dock says where the reader's files are: the workspace in the private root.
+        const where = page.locator('workshop-terminal-dock .dock-where');
+        assert.ok(await where.isVisible(), 'the workspace folder is shown');
+        assert.match(await where.textContent() ?? '', new RegExp(`${lang === 'de' ? 'Deine Dateien:' : 'Your files:'}\\s*\\S*wasm-docker-workshop/workspaces/[0-9a-f]{32}`));
         assert.deepEqual(errors, [], 'no console errors');
       } finally {
         await context.close();

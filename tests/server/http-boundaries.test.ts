@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { WebSocket } from 'ws';
 import type { ApiRoute } from '../../server/http/route-contract.ts';
 import { FailureLimiter } from '../../server/security/token.ts';
+import { workspaceRootOf } from '../../server/workspace/private-root.ts';
 import { CLOSE_CODES, MAX_CLIENT_MESSAGE_BYTES, TERMINAL_PATH } from '../../contracts/terminal-protocol.ts';
 import { startTestRunner, TerminalClient, type TestRunner } from './runner-harness.ts';
 
@@ -141,9 +142,8 @@ test('a cross-site form or text/plain fetch cannot reset a workspace or start th
   const auth = authOf(runner);
   const client = await TerminalClient.connect(runner);
   try {
-    const workspace = `session-${client.session}`;
-    assert.ok((await readdir(runner.workspacesDir)).includes(workspace), 'the session has a workspace');
-    const marker = join(runner.workspacesDir, workspace, 'reader-work.txt');
+    const workspace = client.workspace;
+    const marker = join(workspace, 'reader-work.txt');
     await writeFile(marker, 'keep me');
     const formBody = `{"session":"${client.session}","x":"=`;
     // What a page on another localhost port would send, even if it held the credential.
@@ -158,7 +158,7 @@ test('a cross-site form or text/plain fetch cannot reset a workspace or start th
     assert.equal(noOrigin.status, 400);
     const benchNoOrigin = await rawRequest(p, `POST /api/bench HTTP/1.1\nHost: 127.0.0.1:${p}\nAuthorization: ${auth}\nContent-Type: text/plain`, '{}');
     assert.equal(benchNoOrigin.status, 415);
-    assert.ok((await readdir(join(runner.workspacesDir, workspace))).includes('reader-work.txt'), 'nothing was reset');
+    assert.ok((await readdir(workspace)).includes('reader-work.txt'), 'nothing was reset');
   } finally {
     await client.close();
   }
@@ -285,13 +285,13 @@ test('static files: no traversal, no dotfiles, no symbolic link out of the site 
 });
 
 test('no command comes from the URL: query parameters on the socket run nothing', async () => {
-  const marker = join(runner.workspacesDir, 'url-command-ran');
+  const marker = join(runner.dataDir, 'url-command-ran');
   const query = `&cmd=${encodeURIComponent(`touch ${marker}`)}&step=say-hello&command=${encodeURIComponent(`touch ${marker}`)}&run=say-hello`;
   const client = await TerminalClient.connect(runner, query);
   try {
     await new Promise((resolve) => setTimeout(resolve, 500));
     assert.ok(!client.messages.some((m) => m.type === 'step'), 'no step started');
-    assert.ok(!(await readdir(runner.workspacesDir)).includes('url-command-ran'));
+    assert.ok(!(await readdir(runner.dataDir)).includes('url-command-ran'));
     // A step id that is not in the manifest, or shaped like a command, runs nothing.
     for (const step of ['touch-x', `say-hello; touch ${marker}`, '../say-hello', '__proto__', 'constructor']) {
       client.send({ type: 'run', step });
@@ -325,6 +325,10 @@ test('session ids are 128 random bits and need the credential to attach', async 
 });
 
 test('input flooded before the session starts is bounded: the socket closes with 1009', { timeout: 20_000 }, async () => {
+  // The browser's workspace is copied from the fixtures only when it is missing: remove it,
+  // so that this session takes as long to start as a first one does.
+  await rm(workspaceRootOf(runner.dataDir), { recursive: true, force: true });
+  await mkdir(workspaceRootOf(runner.dataDir), { mode: 0o700 });
   const ws = new WebSocket(`ws://127.0.0.1:${runner.port}${TERMINAL_PATH}`, { headers: { Authorization: authOf(runner) } });
   const client = new TerminalClient(ws);
   await client.opened;

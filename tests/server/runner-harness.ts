@@ -26,32 +26,42 @@ export const TEST_STEPS = [
 
 export interface TestRunner extends RunningRunner {
   home: string;
-  workspacesDir: string;
+  /** The runner's data folder (its private workspace root lies inside). */
+  dataDir: string;
   dispose(): Promise<void>;
 }
 
 export async function startTestRunner(options: RunnerOptions = {}): Promise<TestRunner> {
   const home = await mkdtemp(join(tmpdir(), 'runner-test-home-'));
-  const workspacesDir = await mkdtemp(join(tmpdir(), 'runner-test-ws-'));
-  const runner = await startRunner({
-    port: 0,
-    steps: TEST_STEPS,
-    workspacesDir,
-    fixturesDir: 'fixtures',
-    staticDir: 'dist',
-    shell: '/bin/bash',
-    shellEnv: { HOME: home, PS1: '$ ', HISTFILE: join(home, '.history') },
-    ...options,
-  });
+  const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), 'runner-test-data-')));
+  let runner: RunningRunner;
+  try {
+    runner = await startRunner({
+      port: 0,
+      steps: TEST_STEPS,
+      fixturesDir: 'fixtures',
+      staticDir: 'dist',
+      shell: '/bin/bash',
+      shellEnv: { HOME: home, PS1: '$ ', HISTFILE: join(home, '.history') },
+      ...options,
+      dataDir,
+    });
+  } catch (error) {
+    // A test of a refused start leaves nothing behind.
+    await rm(home, { recursive: true, force: true });
+    if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   // Not a spread: `url` is a getter that makes a fresh one-time launch link on every read.
   return Object.defineProperties(Object.create(runner) as TestRunner, {
     home: { value: home },
-    workspacesDir: { value: workspacesDir },
+    dataDir: { value: dataDir },
     dispose: {
       value: async () => {
         await runner.close();
         await rm(home, { recursive: true, force: true });
-        await rm(workspacesDir, { recursive: true, force: true });
+        // A data folder the test handed in is the test's to remove.
+        if (!options.dataDir) await rm(dataDir, { recursive: true, force: true });
       },
     },
   });
@@ -97,12 +107,23 @@ export class TerminalClient {
     );
   }
 
+  /**
+   * Connects as the page does: after the hello it sends its size at once, which is the
+   * connection's first message (a connection that stays silent is closed by the runner).
+   */
   static async connect(runner: Pick<RunningRunner, 'port' | 'token'>, query = '', headers: Record<string, string> = {}): Promise<TerminalClient> {
     // A non-browser client presents its credential as a header (docs/protocol.md).
     const url = `ws://127.0.0.1:${runner.port}/api/terminal?${query.replace(/^&/, '')}`;
     const client = new TerminalClient(new WebSocket(url, { headers: { authorization: `Bearer ${runner.token}`, ...headers } }));
     await client.opened;
     await client.waitFor((m) => m.type === 'hello');
+    const params = new URLSearchParams(query.replace(/^&/, ''));
+    const cols = Number(params.get('cols') ?? 80);
+    const rows = Number(params.get('rows') ?? 24);
+    // Out-of-range sizes (tests of the size limits) are left as the runner chose them.
+    if (Number.isInteger(cols) && Number.isInteger(rows) && cols >= 2 && cols <= 1000 && rows >= 1 && rows <= 500) {
+      client.send({ type: 'resize', cols, rows });
+    }
     return client;
   }
 
@@ -116,9 +137,18 @@ export class TerminalClient {
   }
 
   get session(): string {
+    return this.hello.session;
+  }
+
+  /** The folder of the session's workspace, as the hello message names it. */
+  get workspace(): string {
+    return this.hello.workspace;
+  }
+
+  private get hello(): Extract<ServerMessage, { type: 'hello' }> {
     const hello = this.messages.find((m) => m.type === 'hello');
     if (!hello || hello.type !== 'hello') throw new Error('no hello yet');
-    return hello.session;
+    return hello;
   }
 
   send(message: unknown): void {

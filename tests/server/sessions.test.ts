@@ -22,7 +22,7 @@ test('a reconnect re-attaches to the session and replays its recent output', asy
 
   const second = await TerminalClient.connect(runner, `&session=${first.session}`);
   const hello = second.messages[0];
-  assert.deepEqual(hello, { type: 'hello', session: first.session, resumed: true, shell: 'bash' });
+  assert.deepEqual(hello, { type: 'hello', session: first.session, resumed: true, shell: 'bash', workspace: first.workspace });
   await second.waitForOutput('before-reload-2');
   second.type('echo "kept=$KEPT"\r');
   await second.waitForOutput('kept=yes-42');
@@ -94,7 +94,7 @@ test('a session without a page ends after the idle timeout, with all its process
     assert.equal(quick.sessionCount(), 1);
     await sleep(300);
     assert.equal(quick.sessionCount(), 1, 'not before the timeout');
-    // Ending takes a moment (hang-up, grace period, workspace removal); a loaded machine is slow.
+    // Ending takes a moment (hang-up, grace period); a loaded machine is slow.
     for (let i = 0; i < 100 && quick.sessionCount() > 0; i++) await sleep(50);
     assert.equal(quick.sessionCount(), 0);
     assert.deepEqual(await waitUntilGone(client.session), []);

@@ -53,11 +53,12 @@ test('after a failure the explanation is inside the viewport and not under the d
     for (let i = 0; i < 40; i++) {
       box = await hint.evaluate((el) => ({ top: el.getBoundingClientRect().top, bottom: el.getBoundingClientRect().bottom }));
       top = await dockTop(page);
-      if (box.top >= 0 && box.bottom <= top) break;
+      // A pixel of slack: layout positions are fractional and round differently.
+      if (box.top >= 0 && box.bottom <= top + 1) break;
       await page.waitForTimeout(100);
     }
     assert.ok(box.top >= 0, `the explanation starts inside the viewport (top ${box.top})`);
-    assert.ok(box.bottom <= top, `the explanation ends above the dock (bottom ${box.bottom}, dock top ${top})`);
+    assert.ok(box.bottom <= top + 1, `the explanation ends above the dock (bottom ${box.bottom}, dock top ${top})`);
 
     await page.reload();
     await waitForStatus(page, 'build-hello-prebuilt', ['failed'], 10_000);

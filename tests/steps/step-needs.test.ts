@@ -2,7 +2,7 @@
 // session is refused before anything is typed, whatever the page believes (its saved
 // progress may come from an earlier session, whose workspace is gone). Real pty and bash.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { ServerMessage } from '../../contracts/terminal-protocol.ts';
@@ -35,7 +35,7 @@ async function request(client: TerminalClient, step: string, type: 'run' | 'chec
   return client.messages.slice(before).find(isFinal) as StepReply;
 }
 
-const workspace = (client: TerminalClient) => join(runner.workspacesDir, `session-${client.session}`);
+const workspace = (client: TerminalClient) => client.workspace;
 
 test('a step whose need has not passed in this session is refused, names the need, and types nothing', async () => {
   const client = await TerminalClient.connect(runner);
@@ -97,6 +97,8 @@ test('a need that passed by Check (done by hand) counts; Check never runs the co
 
 test('Check on a step without a check command is refused with no-check', async () => {
   const client = await TerminalClient.connect(runner);
+  // The workspace belongs to the browser, not the session: an earlier test's file is still there.
+  rmSync(join(workspace(client), 'base'), { force: true });
   const reply = await request(client, 'make-base', 'check');
   assert.equal(reply.type === 'error' ? reply.code : reply.status, 'no-check');
   assert.equal(existsSync(join(workspace(client), 'base')), false);

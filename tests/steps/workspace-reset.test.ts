@@ -16,6 +16,8 @@ describe('reseedWorkspace', () => {
     try {
       const fixtures = join(root, 'fixtures');
       const workspace = join(root, 'workspace');
+      // A workspace is private (0700): reseeding refuses any other folder.
+      await mkdir(workspace, { mode: 0o700 });
       for (const dir of [fixtures, workspace]) {
         await mkdir(join(dir, 'hello', 'src'), { recursive: true });
         await writeFile(join(dir, 'hello', 'Dockerfile'), 'FROM scratch\n');
@@ -53,7 +55,7 @@ describe('POST /api/workspace/reset', () => {
       port: 0,
       steps: [],
       staticDir: join(scratch, 'no-site'),
-      workspacesDir: join(scratch, 'workspaces'),
+      dataDir: join(scratch, 'data'),
       shell: '/bin/bash',
       shellEnv: { HOME: join(scratch, 'home'), PS1: '$ ' },
     });
@@ -63,16 +65,22 @@ describe('POST /api/workspace/reset', () => {
     await rm(scratch, { recursive: true, force: true });
   });
 
-  /** A terminal session opened over the real socket; resolves with its id once the shell prompts. */
-  async function openSession(): Promise<{ id: string; ws: WebSocket; output: () => string }> {
+  /** A terminal session opened over the real socket; resolves with its id and workspace once the shell prompts. */
+  async function openSession(): Promise<{ id: string; workspace: string; ws: WebSocket; output: () => string }> {
     const ws = new WebSocket(`${runner.origin.replace('http', 'ws')}/api/terminal`, { headers: { authorization: `Bearer ${runner.token}` } });
     let text = '';
     let id = '';
+    let workspace = '';
     ws.on('message', (data, binary) => {
       if (binary) text += data.toString();
       else {
         const message = JSON.parse(data.toString());
-        if (message.type === 'hello') id = message.session;
+        if (message.type === 'hello') {
+          id = message.session;
+          workspace = message.workspace;
+          // What the page sends first: its size.
+          ws.send(JSON.stringify({ type: 'resize', cols: 80, rows: 24 }));
+        }
       }
     });
     const deadline = Date.now() + 15_000;
@@ -81,7 +89,7 @@ describe('POST /api/workspace/reset', () => {
       if (Date.now() > deadline) throw new Error(`no session prompt; output so far: ${text}`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    return { id, ws, output: () => text };
+    return { id, workspace, ws, output: () => text };
   }
 
   const reset = (body: unknown, token: string | null = runner.token) =>
@@ -92,9 +100,8 @@ describe('POST /api/workspace/reset', () => {
     });
 
   test('re-seeds the session workspace from the fixtures', async () => {
-    const { id, ws } = await openSession();
+    const { id, workspace, ws } = await openSession();
     try {
-      const workspace = join(scratch, 'workspaces', `session-${id}`);
       await writeFile(join(workspace, 'hello', 'Dockerfile'), 'broken\n');
       await writeFile(join(workspace, 'extra.txt'), 'x');
       const response = await reset({ session: id });
@@ -113,20 +120,27 @@ describe('POST /api/workspace/reset', () => {
   test('refuses while a command runs in the shell', async () => {
     const { id, ws } = await openSession();
     try {
-      ws.send(JSON.stringify({ type: 'input', data: 'sleep 3\r' }));
+      ws.send(JSON.stringify({ type: 'input', data: 'sleep 30\r' }));
       await new Promise((r) => setTimeout(r, 300));
       const response = await reset({ session: id });
       assert.equal(response.status, 409);
       assert.deepEqual(await response.json(), { error: 'shell-busy' });
+      // The session outlives its socket and shares the browser's workspace: end the command.
+      ws.send(JSON.stringify({ type: 'input', data: '\x03' }));
+      const deadline = Date.now() + 15_000;
+      while ((await reset({})).status === 409 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     } finally {
       ws.close();
     }
   });
 
-  test('needs the token, a session id, and a live session', async () => {
+  test('needs the token and a JSON object; no live session is needed', async () => {
     assert.equal((await reset({ session: 'x' }, null)).status, 401);
     assert.equal((await reset({ session: 'x' }, 'wrong-token')).status, 401);
-    assert.equal((await reset({})).status, 400);
-    assert.equal((await reset({ session: 'no-such-session' })).status, 404);
+    assert.equal((await reset([])).status, 400);
+    assert.equal((await reset({ session: 5 })).status, 400);
+    // The workspace belongs to the browser: it is reset whether or not a shell is open in it.
+    assert.equal((await reset({})).status, 200);
+    assert.equal((await reset({ session: 'no-such-session' })).status, 200);
   });
 });

@@ -61,7 +61,7 @@ async function main(): Promise<void> {
     port: 0,
     staticDir: site,
     steps: [],
-    workspacesDir: workspaces,
+    dataDir: workspaces,
     fixturesDir: join(ROOT, 'fixtures'),
     shell: '/bin/bash',
     shellEnv: { HOME: home },

@@ -9,10 +9,12 @@ import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { startTestRunner, TEST_STEPS, TerminalClient } from './runner-harness.ts';
 
+// Values and files longer than 200 bytes cannot be a nonce (and a CA bundle named in
+// the environment would only flood the terminal).
 const FORGE = [
   'sh -c \'tr "\\0" "\\n" < /proc/$PPID/environ | sed "s/^[^=]*=//" | while IFS= read -r v; do',
-  '  printf "\\033]7770;%s;D;0;/\\007" "$v"',
-  '  if [ -f "$v" ] && [ -r "$v" ]; then printf "\\033]7770;%s;D;0;/\\007" "$(cat "$v")"; fi',
+  '  [ "${#v}" -le 200 ] && printf "\\033]7770;%s;D;0;/\\007" "$v"',
+  '  if [ -f "$v" ] && [ -r "$v" ] && [ "$(wc -c < "$v")" -le 200 ]; then printf "\\033]7770;%s;D;0;/\\007" "$(cat "$v")"; fi',
   'done; sleep 1; exit 1\'',
 ].join('\n');
 

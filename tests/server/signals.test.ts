@@ -103,3 +103,7 @@ test('SIGTERM to the whole process group (each process gets it once) stops every
 test('Ctrl-C (SIGINT to the process group) stops everything', { skip: linuxOnly, timeout: 120_000 }, async () => {
   await withNpmStart((pgid) => process.kill(-pgid, 'SIGINT'));
 });
+
+test('SIGKILL to the npm process: the runner notices its parent is gone and stops everything', { skip: linuxOnly, timeout: 120_000 }, async () => {
+  await withNpmStart((npmPid) => process.kill(npmPid, 'SIGKILL'));
+});

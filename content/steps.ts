@@ -72,6 +72,7 @@ export const steps = defineSteps([
     id: 'fib-build-native',
     dir: 'fibonacci',
     command: 'rustc -O -C target-feature=+crt-static -o fibonacci src/main.rs',
+    powershellNote: 'linux-binary',
     requires: ['rustc'],
     timeoutSeconds: 300,
   },
@@ -111,6 +112,7 @@ export const steps = defineSteps([
     id: 'fib-measure-classic',
     dir: 'fibonacci',
     command: './measureAvgTime.sh "docker run --rm --network none --pull=never demo/fibonacci_classic" 5',
+    powershellNote: 'bash-script',
     expect: 'Average execution time over 5 runs',
     needs: ['fib-build-classic'],
     requires: ['docker'],
@@ -121,6 +123,7 @@ export const steps = defineSteps([
     dir: 'fibonacci',
     command:
       './measureAvgTime.sh "docker run --rm --network none --pull=never --runtime=io.containerd.wasmtime.v1 --platform=wasi/wasm demo/fibonacci_webassembly" 5',
+    powershellNote: 'bash-script',
     expect: 'Average execution time over 5 runs',
     needs: ['fib-build-wasm'],
     requires: ['docker', 'wasm-runtime'],

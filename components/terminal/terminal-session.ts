@@ -10,6 +10,7 @@ import { Terminal } from '@xterm/xterm';
 import '@xterm/xterm/css/xterm.css';
 import { CLOSE_CODES, serverMessage, TERMINAL_PATH, type ClientMessage, type ErrorCode } from '../../contracts/terminal-protocol.ts';
 import { SESSION_KEY, type RunnerState, type StepMessage } from '../runner/runner-link.ts';
+import { reportRunnerShell } from '../shell/shell-choice.ts';
 
 /** How the session tells the dock what happens. */
 export interface SessionHooks {
@@ -125,6 +126,8 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
         // nothing shows twice.
         if (wroteOutput) terminal.reset();
         writeSessionId(message.session);
+        // The steps show the runner's shell unless the reader has chosen one.
+        reportRunnerShell(message.shell);
         attempt = 0;
         hooks.onState('connected');
         sendSize();

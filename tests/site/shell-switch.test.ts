@@ -32,6 +32,9 @@ async function open(context: BrowserContext, path: string): Promise<Page> {
 }
 
 const shellOf = (page: Page) => page.getAttribute('html', 'data-shell');
+/** The switch's radio button for a shell, by its accessible name. */
+const shellRadio = (page: Page, shell: 'bash' | 'powershell') =>
+  page.getByRole('group', { name: /shell/i }).getByRole('radio', { name: shell === 'bash' ? /^bash/ : /^PowerShell/ });
 
 /** The one copy button of `scope` the reader can see, and its block's language. */
 async function visibleCopy(scope: Locator): Promise<{ button: Locator; language: string | null; payload: string }> {
@@ -70,7 +73,7 @@ test('switched to PowerShell, every step shows and copies its PowerShell form, o
         const page = await open(context, `/${locale}/${chapter}/`);
         assert.equal(await shellOf(page), locale === 'de' && chapter === 'setup' ? 'bash' : 'powershell', 'bash on Linux until chosen');
         await assertStepsShow(page, (await shellOf(page)) as 'bash');
-        await page.locator('workshop-shell-switch input[value="powershell"]').check();
+        await shellRadio(page, 'powershell').check();
         assert.equal(await shellOf(page), 'powershell');
         seen += await assertStepsShow(page, 'powershell');
         await page.close();
@@ -94,17 +97,17 @@ test('the choice survives a reload and the language switch, and bash can be chos
   const context = await shared.browser.newContext();
   try {
     const page = await open(context, '/de/build/');
-    await page.locator('workshop-shell-switch input[value="powershell"]').check();
+    await shellRadio(page, 'powershell').check();
     await page.reload();
     await page.waitForSelector('html[data-shell]', { state: 'attached' });
     assert.equal(await shellOf(page), 'powershell', 'after a reload');
-    assert.ok(await page.locator('workshop-shell-switch input[value="powershell"]').isChecked(), 'the switch shows the choice');
+    assert.ok(await shellRadio(page, 'powershell').isChecked(), 'the switch shows the choice');
     await page.locator('starlight-lang-select select').first().selectOption({ label: 'English' });
     await page.waitForURL('**/en/build/');
     await page.waitForSelector('html[data-shell]', { state: 'attached' });
     assert.equal(await shellOf(page), 'powershell', 'after the language switch');
     await assertStepsShow(page, 'powershell');
-    await page.locator('workshop-shell-switch input[value="bash"]').check();
+    await shellRadio(page, 'bash').check();
     await page.reload();
     await page.waitForSelector('html[data-shell]', { state: 'attached' });
     assert.equal(await shellOf(page), 'bash');
@@ -161,7 +164,7 @@ test('on Windows with a runner whose shell is bash, the steps switch to bash onc
     await assertStepsShow(page, 'bash');
 
     // A reader's own choice wins over the runner's shell.
-    await page.locator('workshop-shell-switch input[value="powershell"]').check();
+    await shellRadio(page, 'powershell').check();
     await page.reload();
     await page.waitForSelector('html[data-shell]', { state: 'attached' });
     if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();

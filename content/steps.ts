@@ -25,6 +25,7 @@ export const steps = defineSteps([
   {
     id: 'engine-enable-store',
     title: { de: 'containerd-Image-Store in daemon.json einschalten', en: 'Turn on the containerd image store in daemon.json' },
+    powershellNote: 'linux-engine',
     // Never overwrites an existing daemon.json: then it shows the file and says what to add.
     command:
       'if [ -e /etc/docker/daemon.json ]; then echo "Not changed: /etc/docker/daemon.json exists. Add \\"features\\": {\\"containerd-snapshotter\\": true} to it by hand:"; cat /etc/docker/daemon.json; false; else echo \'{ "features": { "containerd-snapshotter": true } }\' | sudo tee /etc/docker/daemon.json; fi',
@@ -34,6 +35,7 @@ export const steps = defineSteps([
   {
     id: 'engine-install-shim',
     title: { de: 'Wasmtime-Shim mit geprüfter Prüfsumme installieren', en: 'Install the wasmtime shim with a verified checksum' },
+    powershellNote: 'linux-engine',
     command: 'sh install-wasmtime-shim.sh v0.6.0 "${SHIM_SHA256:-}"',
     check: { command: 'test -x /usr/local/bin/containerd-shim-wasmtime-v1 && echo "wasmtime shim: installed"', expect: 'wasmtime shim: installed' },
     timeoutSeconds: 300,
@@ -41,6 +43,7 @@ export const steps = defineSteps([
   {
     id: 'engine-restart',
     title: { de: 'Docker-Daemon neu starten', en: 'Restart the Docker daemon' },
+    powershellNote: 'linux-engine',
     command: 'sudo systemctl restart docker',
     check: { command: "docker info --format '{{json .DriverStatus}}'", expect: 'io.containerd.snapshotter.v1' },
     requires: ['docker'],
@@ -49,6 +52,7 @@ export const steps = defineSteps([
   {
     id: 'engine-verify',
     title: { de: 'Mit dem Hello-Image prüfen', en: 'Verify with the hello image' },
+    powershellNote: 'linux-engine',
     dir: 'hello',
     command:
       'docker build --platform wasi/wasm -f Dockerfile.prebuilt -t demo/rust_hello . && docker run --rm --network none --pull=never --runtime=io.containerd.wasmtime.v1 --platform=wasi/wasm demo/rust_hello',
@@ -110,6 +114,7 @@ export const steps = defineSteps([
     command: 'rustc -O -C target-feature=+crt-static -o fibonacci src/main.rs',
     // Reads only: is the native program there and does it start? Counts however it was built.
     check: { command: 'test -x fibonacci && echo "native fibonacci: present"', expect: 'native fibonacci: present' },
+    powershellNote: 'linux-binary',
     requires: ['rustc'],
     timeoutSeconds: 300,
   },
@@ -149,6 +154,7 @@ export const steps = defineSteps([
     id: 'fib-measure-classic', title: { de: 'Klassisches Image messen', en: 'Measure the classic image' },
     dir: 'fibonacci',
     command: './measureAvgTime.sh "docker run --rm --network none --pull=never demo/fibonacci_classic" 5',
+    powershellNote: 'bash-script',
     expect: 'Average execution time over 5 runs',
     needs: ['fib-build-classic'],
     requires: ['docker'],
@@ -159,6 +165,7 @@ export const steps = defineSteps([
     dir: 'fibonacci',
     command:
       './measureAvgTime.sh "docker run --rm --network none --pull=never --runtime=io.containerd.wasmtime.v1 --platform=wasi/wasm demo/fibonacci_webassembly" 5',
+    powershellNote: 'bash-script',
     expect: 'Average execution time over 5 runs',
     needs: ['fib-build-wasm'],
     requires: ['docker', 'wasm-runtime'],

@@ -17,6 +17,18 @@ export const requirementSchema = z.enum([
 ]);
 export type Requirement = z.infer<typeof requirementSchema>;
 
+/**
+ * Why a step has no PowerShell form; each names a text `workshop.shell.note.<id>` in
+ * content/i18n/{de,en}.json that tells the reader where to run it instead (WSL, Git Bash).
+ */
+export const POWERSHELL_NOTES = [
+  'bash-script', // the step runs a bash script
+  'linux-binary', // the step must produce a Linux program, which Windows' tools do not
+  'linux-engine', // the step sets up Docker Engine on Linux; Docker Desktop readers skip it
+] as const;
+export const powershellNoteSchema = z.enum(POWERSHELL_NOTES);
+export type PowershellNote = z.infer<typeof powershellNoteSchema>;
+
 export const stepSchema = z
   .object({
     /** Stable id, the same in every language; used in MDX as <Step id="..."/>. */
@@ -28,8 +40,10 @@ export const stepSchema = z
     title: z.object({ de: z.string().min(1), en: z.string().min(1) }).strict().optional(),
     /** The command typed into the reader's shell (bash or zsh), exactly as the copy button copies it. */
     command: z.string().min(1),
-    /** A PowerShell variant, only where the syntax differs from bash. */
+    /** A PowerShell variant, only where the bash command does not run unchanged in PowerShell. */
     powershell: z.string().min(1).optional(),
+    /** Instead of a variant: why the step has no PowerShell form (the reader runs it in WSL or Git Bash). */
+    powershellNote: powershellNoteSchema.optional(),
     /** Folder of the session's workspace the command runs in ('' = the workspace itself). */
     dir: z.enum(['', 'hello', 'fibonacci']).default(''),
     /** Text the command's output must contain for the step to pass. */
@@ -43,7 +57,10 @@ export const stepSchema = z
     /** Longest time the step may take before it counts as failed. */
     timeoutSeconds: z.number().int().positive().max(3600).default(120),
   })
-  .strict();
+  .strict()
+  .refine((step) => !(step.powershell && step.powershellNote), {
+    message: 'a step has either a `powershell` variant or a `powershellNote`, not both',
+  });
 
 export type Step = z.infer<typeof stepSchema>;
 export type StepInput = z.input<typeof stepSchema>;

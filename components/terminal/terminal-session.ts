@@ -11,6 +11,7 @@ import '@xterm/xterm/css/xterm.css';
 import { CLOSE_CODES, serverMessage, TERMINAL_PATH, type ClientMessage, type ErrorCode } from '../../contracts/terminal-protocol.ts';
 import { socketProtocols } from '../runner/runner-api.ts';
 import { SESSION_KEY, type RunnerState, type StepMessage } from '../runner/runner-link.ts';
+import { reportRunnerShell } from '../shell/shell-choice.ts';
 
 /** How the session tells the dock what happens. */
 export interface SessionHooks {
@@ -130,6 +131,8 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
         // nothing shows twice.
         if (wroteOutput) terminal.reset();
         writeSessionId(message.session);
+        // The steps show the runner's shell unless the reader has chosen one.
+        reportRunnerShell(message.shell);
         attempt = 0;
         hooks.onWorkspace(message.workspace);
         hooks.onState('connected');

@@ -44,7 +44,7 @@ for (const lang of ['de', 'en'] as const) {
       assert.equal(await step.getAttribute('data-status'), 'idle');
 
       // Copy still works.
-      await step.locator('.expressive-code .copy button').click();
+      await step.locator('.expressive-code .copy button').filter({ visible: true }).click(); // the chosen shell's block
       const command = steps.find((s) => s.id === 'hello-node-wasi')!.command;
       assert.equal(await page.evaluate(() => navigator.clipboard.readText()), command);
 

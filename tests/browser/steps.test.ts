@@ -267,7 +267,7 @@ describe('copy and keyboard', () => {
       for (const id of ['docker-version', 'buildx-create']) {
         const command = steps.find((s) => s.id === id)!.command;
         await page.evaluate(() => navigator.clipboard.writeText('(nothing copied)'));
-        await stepLocator(page, id).locator('.expressive-code .copy button').click();
+        await stepLocator(page, id).locator('.expressive-code .copy button').filter({ visible: true }).click(); // the chosen shell's block
         assert.equal(await page.evaluate(() => navigator.clipboard.readText()), command, `${id} copies its command`);
       }
     } finally {

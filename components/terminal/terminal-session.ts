@@ -11,6 +11,7 @@ import xtermCss from '@xterm/xterm/css/xterm.css?inline';
 import { CLOSE_CODES, serverMessage, TERMINAL_PATH, type ClientMessage, type ErrorCode } from '../../contracts/terminal-protocol.ts';
 import { SESSION_KEY, type RunnerState, type StepMessage } from '../runner/runner-link.ts';
 import { blinkWhenQuiet } from './cursor-blink.ts';
+import { OutputQueue } from './output-queue.ts';
 import { useBestRenderer } from './webgl-renderer.ts';
 
 declare global {
@@ -124,14 +125,19 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
     if (renderedSinceAck > 0 && send({ type: 'ack', bytes: renderedSinceAck })) renderedSinceAck = 0;
   };
 
-  const writeOutput = (data: Uint8Array | string, bytes: number) => {
-    wroteOutput = true;
-    blink.activity();
-    terminal.write(data, () => {
+  const output = new OutputQueue({
+    write: (data, parsed) => terminal.write(data, parsed),
+    done: (bytes) => {
       renderedSinceAck += bytes;
       if (renderedSinceAck >= ACK_EVERY_BYTES) sendAck();
       else ackTimer ??= setTimeout(sendAck, ACK_IDLE_MS);
-    });
+    },
+  });
+
+  const writeOutput = (data: Uint8Array | string, bytes: number) => {
+    wroteOutput = true;
+    blink.activity();
+    output.push(data, bytes);
   };
 
   const sendSize = () => send({ type: 'resize', cols: terminal.cols, rows: terminal.rows });
@@ -154,6 +160,8 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
       case 'hello':
         // A re-attach replays the session's recent output: start from a clean screen so
         // nothing shows twice.
+        output.clear();
+        renderedSinceAck = 0;
         if (wroteOutput) terminal.reset();
         writeSessionId(message.session);
         attempt = 0;
@@ -221,6 +229,9 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
 
   terminal.onData((data) => {
     blink.activity();
+    // Ctrl-C: what the command printed before it is not worth waiting for (the runner drops
+    // its own queue too); the prompt comes sooner.
+    if (data.includes('\x03')) output.dropWaiting();
     send({ type: 'input', data });
   });
   terminal.onResize(() => sendSize());

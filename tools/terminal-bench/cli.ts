@@ -171,18 +171,26 @@ function workshopSystem(runner: RunningRunner): System {
       await page.evaluate(() => localStorage.setItem('workshop.terminal.height', '560'), 0);
       await page.goto(`${runner.origin}${CHAPTER}?terminal=open`);
       await waitForProbe(page, 'workshop');
+      workshopSize ??= JSON.parse(String(await page.evaluateSource('JSON.stringify(window.__probe.size())')));
       return page;
     },
   };
 }
 
-function peerSystem(peer: RunningPeer): System {
+/** The workshop's terminal size in its dock, once seen; the peer is given the same grid. */
+let workshopSize: { cols: number; rows: number } | undefined;
+
+function peerSystem(peer: RunningPeer, workshop: System): System {
   return {
     name: peer.name,
     async open(browser) {
+      if (!workshopSize) await (await workshop.open(browser)).close();
       const page = await browser.newPage();
       await page.goto(peer.url);
       await waitForProbe(page, peer.name);
+      // Its page is the whole window; ours is a dock. Cells per frame must be the same.
+      await page.evaluateSource(`window.__probe.resize(${workshopSize!.cols}, ${workshopSize!.rows})`);
+      await sleep(300);
       return page;
     },
   };
@@ -223,7 +231,7 @@ async function main(): Promise<void> {
     if (options.peer === 'wetty') {
       const peer = await startWetty(join(ROOT, '.cache', 'wetty'), scratch, log);
       cleanups.push(() => peer.close());
-      systems.push(peerSystem(peer));
+      systems.push(peerSystem(peer, systems[0]));
     }
     // Not Playwright (see bare-chromium.ts). No WebGL: wetty then draws with the DOM
     // renderer too, and ours keeps it anyway on software GL.
@@ -282,7 +290,7 @@ function report(names: string[], figures: Map<string, RunFigures[]>, maxBuffered
   }
   console.log(`${'max server buffer (MB)'.padEnd(22)} ${(maxBuffered / 1e6).toFixed(2).padEnd(26)} ${names.length > 1 ? ''.padEnd(26 + 8) : ''}< 1 MB`);
   console.log('');
-  console.log(`ratio: median of ${names[0]} / median of ${names[1] ?? names[0]}. Terminal sizes: ${names.map((n) => `${n} ${figures.get(n)![0]?.size}`).join(', ')}.`);
+  console.log(`ratio: median of ${names[0]} / median of ${names[1] ?? names[0]}. Terminal size (cols x rows): ${names.map((n) => `${n} ${figures.get(n)![0]?.size}`).join(', ')}.`);
 }
 
 main().then(

@@ -38,6 +38,11 @@ export const PROBE_SOURCE = String.raw`(() => {
   });
   window.__probe = {
     size: () => ({ cols: term.cols, rows: term.rows }),
+    /** The same grid for every system: the cells drawn per frame differ with it. */
+    resize(cols, rows) {
+      if (term.cols !== cols || term.rows !== rows) term.resize(cols, rows);
+      return true;
+    },
     keydownAt: () => keydownAt,
     beforeCursor,
     /** Arms a wait; await it with settle(). */

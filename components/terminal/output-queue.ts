@@ -41,6 +41,11 @@ export class OutputQueue {
     return dropped;
   }
 
+  /** Output dropped before it got here (after Ctrl-C): acknowledged all the same. */
+  discard(bytes: number): void {
+    this.sink.done(bytes);
+  }
+
   /** A new connection: nothing of the old one is written or acknowledged any more. */
   clear(): void {
     this.waiting = [];

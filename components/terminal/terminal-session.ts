@@ -50,6 +50,8 @@ export interface TerminalSession {
 const ACK_EVERY_BYTES = 128 * 1024;
 const ACK_IDLE_MS = 50;
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000];
+/** After Ctrl-C, output is dropped until the runner's "flushed" arrives, but never longer. */
+const DROP_AFTER_INTERRUPT_MAX_MS = 1000;
 
 function readSessionId(): string | undefined {
   try {
@@ -134,10 +136,18 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
     },
   });
 
+  // Set from a Ctrl-C until the runner's "flushed": output produced before the interrupt.
+  let dropping: ReturnType<typeof setTimeout> | undefined;
+  const stopDropping = () => {
+    if (dropping) clearTimeout(dropping);
+    dropping = undefined;
+  };
+
   const writeOutput = (data: Uint8Array | string, bytes: number) => {
     wroteOutput = true;
     blink.activity();
-    output.push(data, bytes);
+    if (dropping) output.discard(bytes);
+    else output.push(data, bytes);
   };
 
   const sendSize = () => send({ type: 'resize', cols: terminal.cols, rows: terminal.rows });
@@ -161,6 +171,7 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
         // A re-attach replays the session's recent output: start from a clean screen so
         // nothing shows twice.
         output.clear();
+        stopDropping();
         renderedSinceAck = 0;
         if (wroteOutput) terminal.reset();
         writeSessionId(message.session);
@@ -177,6 +188,9 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
       case 'error':
         hooks.onError(message.code, message.message);
         if (message.code === 'session-ended') writeSessionId(undefined);
+        break;
+      case 'flushed':
+        stopDropping();
         break;
       case 'exit':
         writeSessionId(undefined);
@@ -230,9 +244,11 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
   terminal.onData((data) => {
     blink.activity();
     // Ctrl-C: what the command printed before it is not worth waiting for (the runner drops
-    // its own queue too); the prompt comes sooner.
-    if (data.includes('\x03')) output.dropWaiting();
-    send({ type: 'input', data });
+    // its own queue too and answers "flushed"); the prompt comes sooner.
+    if (!send({ type: 'input', data }) || !data.includes('\x03')) return;
+    output.dropWaiting();
+    stopDropping();
+    dropping = setTimeout(stopDropping, DROP_AFTER_INTERRUPT_MAX_MS);
   });
   terminal.onResize(() => sendSize());
   // Fit on every size change of the dock; the runner learns the new size through onResize.
@@ -262,6 +278,7 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
       disposed = true;
       if (reconnectTimer) clearTimeout(reconnectTimer);
       if (ackTimer) clearTimeout(ackTimer);
+      stopDropping();
       observer.disconnect();
       blink.dispose();
       unloadRenderer();

@@ -14,6 +14,7 @@
 // - Ctrl-C drops what is queued here but not sent, as a tty flushes its output queue
 //   when it delivers SIGINT.
 import type { WebSocket } from 'ws';
+import type { ServerMessage } from '../../contracts/terminal-protocol.ts';
 
 export const BATCH_WINDOW_MS = 4;
 /** How long a frame gathers output while output keeps coming. */
@@ -92,18 +93,23 @@ export class OutputPump {
     this.updatePressure();
   }
 
-  /** Ctrl-C: forget output that was produced but not sent yet. */
+  /**
+   * Ctrl-C: forget output that was produced but not sent yet, and tell the page where the
+   * interrupt is in the stream ("flushed"): the frames before it, still on their way or
+   * waiting in the page, may be dropped unseen too.
+   */
   dropQueued(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.queue = [];
     this.queuedBytes = 0;
+    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify({ type: 'flushed' } satisfies ServerMessage));
     this.updatePressure();
   }
 
   close(): void {
     this.closed = true;
-    this.dropQueued();
+    this.dropQueued(); // closed: drops without a message
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = undefined;
     if (this.paused) {

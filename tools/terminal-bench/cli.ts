@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startRunner, type RunningRunner } from '../../server/runner.ts';
-import { buildSite, siteNeedsBuild } from '../../server/app/site-build.ts';
+import { buildSite, SITE_BUILD_LOG, siteNeedsBuild } from '../../server/app/site-build.ts';
 import { ctrlKey, ENTER, launchBareChromium, letterKey, type BareBrowser, type BarePage } from './bare-chromium.ts';
 import { PROBE_SOURCE } from './page-probe.ts';
 import { startWetty, type RunningPeer } from './wetty-peer.ts';
@@ -212,9 +212,9 @@ async function main(): Promise<void> {
   try {
     const distDir = join(ROOT, 'dist');
     if (siteNeedsBuild(ROOT, distDir)) {
-      log('building the site (astro build) ...');
-      const code = await buildSite(ROOT);
-      if (code !== 0) throw new Error(`astro build exited with ${code}`);
+      log(`building the site (astro build; details in ${SITE_BUILD_LOG}) ...`);
+      const code = await buildSite(ROOT, { logFile: join(ROOT, SITE_BUILD_LOG) });
+      if (code !== 0) throw new Error(`astro build exited with ${code}; see ${SITE_BUILD_LOG}`);
     }
     const scratch = mkdtempSync(join(tmpdir(), 'term-bench-'));
     cleanups.push(async () => rmSync(scratch, { recursive: true, force: true }));

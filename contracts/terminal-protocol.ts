@@ -117,6 +117,12 @@ export const helloMessage = z
   })
   .strict();
 
+/**
+ * Ctrl-C reached the runner and it dropped the output it had queued. Output frames before
+ * this message were produced before the interrupt: the page may drop them unseen, as a tty
+ * flushes its output queue on SIGINT, so that the prompt shows at once.
+ */
+export const flushedMessage = z.object({ type: z.literal('flushed') }).strict();
 
 /** WebSocket close codes the runner uses besides the standard ones (docs/protocol.md). */
 export const CLOSE_CODES = {
@@ -136,6 +142,7 @@ export const serverMessage = z.discriminatedUnion('type', [
   stepMessage,
   exitMessage,
   errorMessage,
+  flushedMessage,
 ]);
 export type ServerMessage = z.infer<typeof serverMessage>;
 

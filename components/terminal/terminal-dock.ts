@@ -68,6 +68,9 @@ class TerminalDock extends HTMLElement {
 
     // Read before collapsing: collapsing forgets it.
     const wasOpen = storage('session')?.getItem(OPEN_KEY) === '1';
+    // ?terminal=open: the measuring hook for outside harnesses (docs/cli.md) and a link
+    // that lands with the terminal open and focused.
+    const askedOpen = new URLSearchParams(location.search).get('terminal') === 'open';
     this.classList.add('enhanced');
     this.setHeight(Number(storage('local')?.getItem(HEIGHT_KEY)) || DEFAULT_HEIGHT);
     this.setOpen(false);
@@ -82,7 +85,7 @@ class TerminalDock extends HTMLElement {
     });
 
     void this.probe().then((available) => {
-      if (available && wasOpen) void this.open({ focus: false });
+      if (askedOpen || (available && wasOpen)) void this.open({ focus: askedOpen });
       if (available && document.querySelector('workshop-step:not([data-requires=""])')) void this.loadDoctor();
     });
   }

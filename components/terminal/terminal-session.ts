@@ -7,11 +7,21 @@
 // the same shell and the runner replays its recent output.
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
-import '@xterm/xterm/css/xterm.css';
+import xtermCss from '@xterm/xterm/css/xterm.css?inline';
 import { CLOSE_CODES, serverMessage, TERMINAL_PATH, type ClientMessage, type ErrorCode } from '../../contracts/terminal-protocol.ts';
 import { socketProtocols } from '../runner/runner-api.ts';
 import { SESSION_KEY, type RunnerState, type StepMessage } from '../runner/runner-link.ts';
 import { reportRunnerShell } from '../shell/shell-choice.ts';
+import { blinkWhenQuiet } from './cursor-blink.ts';
+import { OutputQueue } from './output-queue.ts';
+import { useBestRenderer } from './webgl-renderer.ts';
+
+declare global {
+  interface Window {
+    /** The page's xterm.js Terminal, for outside measuring harnesses (docs/cli.md). */
+    term?: Terminal;
+  }
+}
 
 /** How the session tells the dock what happens. */
 export interface SessionHooks {
@@ -38,11 +48,14 @@ export interface TerminalSession {
   dispose(): void;
 }
 
-// Acknowledging what xterm has rendered lets the runner pause a flooding command instead
-// of piling output up in the browser (server/session/flow-control.ts).
-const ACK_EVERY_BYTES = 64 * 1024;
+// Acknowledging what xterm has parsed lets the runner pause a flooding command instead
+// of piling output up in the browser (server/session/flow-control.ts: a 1 MiB window that
+// resumes below 768 KiB, so acks every 128 KiB keep it open without a message per frame).
+const ACK_EVERY_BYTES = 128 * 1024;
 const ACK_IDLE_MS = 50;
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000];
+/** After Ctrl-C, output is dropped until the runner's "flushed" arrives, but never longer. */
+const DROP_AFTER_INTERRUPT_MAX_MS = 1000;
 
 function readSessionId(): string | undefined {
   try {
@@ -63,7 +76,8 @@ function writeSessionId(id: string | undefined): void {
 
 export function startSession(mount: HTMLElement, label: string, hooks: SessionHooks): TerminalSession {
   const terminal = new Terminal({
-    cursorBlink: true,
+    // Blinks only when the terminal is quiet (cursor-blink.ts): a running blink slows echo.
+    cursorBlink: false,
     convertEol: false,
     fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
     fontSize: 14,
@@ -74,14 +88,33 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
   });
   const fit = new FitAddon();
   terminal.loadAddon(fit);
-  terminal.open(mount);
+  // xterm.js lives in a shadow root. Per frame it replaces the spans of its rows; in the
+  // page's own DOM every new span would be matched against all of the page's (Starlight's)
+  // style rules and reported to every MutationObserver on the body (Astro's prefetch watches
+  // it for links). Both cost the page time on every write; the shadow root keeps them out.
+  const root = mount.shadowRoot ?? mount.attachShadow({ mode: 'open' });
+  const style = document.createElement('style');
+  style.textContent = `${xtermCss}\n.terminal-host { height: 100%; }`;
+  const host = document.createElement('div');
+  host.className = 'terminal-host';
+  root.replaceChildren(style, host);
+  terminal.open(host);
   terminal.textarea?.setAttribute('aria-label', label);
+  const blink = blinkWhenQuiet(terminal);
+  // As wetty exposes window.wetty_term: lets a harness measure what readers really get.
+  window.term = terminal;
   // Tab belongs to the shell (completion), which would trap keyboard users inside the
   // terminal; Shift+Tab is left to the browser so that focus can always move on.
   terminal.attachCustomKeyEventHandler((event) => !(event.key === 'Tab' && event.shiftKey));
 
   let socket: WebSocket | undefined;
   let disposed = false;
+  let unloadRenderer = () => {};
+  // WebGL on a real GPU, the DOM renderer on software GL or after a lost context.
+  void useBestRenderer(terminal, mount).then((unload) => {
+    if (disposed) unload();
+    else unloadRenderer = unload;
+  });
   let attempt = 0;
   let wroteOutput = false;
   let renderedSinceAck = 0;
@@ -100,13 +133,27 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
     if (renderedSinceAck > 0 && send({ type: 'ack', bytes: renderedSinceAck })) renderedSinceAck = 0;
   };
 
-  const writeOutput = (data: Uint8Array | string, bytes: number) => {
-    wroteOutput = true;
-    terminal.write(data, () => {
+  const output = new OutputQueue({
+    write: (data, parsed) => terminal.write(data, parsed),
+    done: (bytes) => {
       renderedSinceAck += bytes;
       if (renderedSinceAck >= ACK_EVERY_BYTES) sendAck();
       else ackTimer ??= setTimeout(sendAck, ACK_IDLE_MS);
-    });
+    },
+  });
+
+  // Set from a Ctrl-C until the runner's "flushed": output produced before the interrupt.
+  let dropping: ReturnType<typeof setTimeout> | undefined;
+  const stopDropping = () => {
+    if (dropping) clearTimeout(dropping);
+    dropping = undefined;
+  };
+
+  const writeOutput = (data: Uint8Array | string, bytes: number) => {
+    wroteOutput = true;
+    blink.activity();
+    if (dropping) output.discard(bytes);
+    else output.push(data, bytes);
   };
 
   const sendSize = () => send({ type: 'resize', cols: terminal.cols, rows: terminal.rows });
@@ -129,6 +176,9 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
       case 'hello':
         // A re-attach replays the session's recent output: start from a clean screen so
         // nothing shows twice.
+        output.clear();
+        stopDropping();
+        renderedSinceAck = 0;
         if (wroteOutput) terminal.reset();
         writeSessionId(message.session);
         // The steps show the runner's shell unless the reader has chosen one.
@@ -147,6 +197,9 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
       case 'error':
         hooks.onError(message.code, message.message);
         if (message.code === 'session-ended') writeSessionId(undefined);
+        break;
+      case 'flushed':
+        stopDropping();
         break;
       case 'exit':
         writeSessionId(undefined);
@@ -198,11 +251,19 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
     reconnectTimer = setTimeout(connect, delay);
   };
 
-  terminal.onData((data) => send({ type: 'input', data }));
+  terminal.onData((data) => {
+    blink.activity();
+    // Ctrl-C: what the command printed before it is not worth waiting for (the runner drops
+    // its own queue too and answers "flushed"); the prompt comes sooner.
+    if (!send({ type: 'input', data }) || !data.includes('\x03')) return;
+    output.dropWaiting();
+    stopDropping();
+    dropping = setTimeout(stopDropping, DROP_AFTER_INTERRUPT_MAX_MS);
+  });
   terminal.onResize(() => sendSize());
   // Fit on every size change of the dock; the runner learns the new size through onResize.
   const observer = new ResizeObserver(() => {
-    if (mount.clientWidth > 0 && mount.clientHeight > 0) fit.fit();
+    if (host.clientWidth > 0 && host.clientHeight > 0) fit.fit();
   });
   observer.observe(mount);
   fit.fit();
@@ -216,8 +277,12 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
       disposed = true;
       if (reconnectTimer) clearTimeout(reconnectTimer);
       if (ackTimer) clearTimeout(ackTimer);
+      stopDropping();
       observer.disconnect();
+      blink.dispose();
+      unloadRenderer();
       socket?.close(CLOSE_CODES.normal);
+      if (window.term === terminal) window.term = undefined;
       terminal.dispose();
     },
   };

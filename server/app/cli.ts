@@ -8,7 +8,7 @@ import { stderrLog } from './log.ts';
 import { openBrowser } from './open-browser.ts';
 import { startRunner, type RunningRunner } from '../runner.ts';
 import { cliText } from './runner-texts.ts';
-import { buildSite, siteNeedsBuild } from './site-build.ts';
+import { buildSite, logTail, SITE_BUILD_LOG, siteNeedsBuild } from './site-build.ts';
 import { defaultStateDir, writeRunnerState } from '../security/state-file.ts';
 import { UnsafeFolderError } from '../workspace/private-root.ts';
 
@@ -32,9 +32,12 @@ async function main(): Promise<number> {
 
   const distDir = resolve(ROOT, 'dist');
   if (options.build && siteNeedsBuild(ROOT, distDir)) {
-    console.error(cliText('building'));
-    const code = await buildSite(ROOT);
+    // One progress line; the build's own output goes to a log file (or, with --verbose, here).
+    const logFile = options.verbose ? undefined : resolve(ROOT, SITE_BUILD_LOG);
+    console.error(logFile ? cliText('building', { log: SITE_BUILD_LOG }) : cliText('buildingVerbose'));
+    const code = await buildSite(ROOT, { logFile });
     if (code !== 0) {
+      if (logFile) console.error(`${cliText('buildLogTail', { log: SITE_BUILD_LOG })}\n${logTail(logFile)}`);
       console.error(cliText('buildFailed', { code }));
       return EXIT_START_FAILED;
     }

@@ -3,26 +3,33 @@
 // memory nor delays Ctrl-C (measurements: docs/cli.md, bench:terminal).
 //
 // - The first output after a quiet moment goes out at once (keystroke echo stays fast);
-//   more output within BATCH_WINDOW_MS is gathered into one frame.
+//   more output within BATCH_WINDOW_MS is gathered into one frame. While output keeps
+//   coming (a flood), frames are gathered for up to FLOOD_WINDOW_MS or MAX_FRAME_BYTES
+//   (about 100 KiB): every frame costs the page a message, a write and a callback, so
+//   fewer, larger frames leave more of its time for xterm.js.
 // - The pty is paused (the shell's writes block, as on a slow terminal) while the bytes
 //   queued here plus those the socket has not sent exceed 512 KiB, or, once the page
-//   acknowledges what it rendered, while more than 256 KiB are unacknowledged; it
-//   resumes below 128 KiB and 96 KiB.
+//   acknowledges what it parsed, while more than 1 MiB are unacknowledged; it resumes
+//   below 128 KiB and 768 KiB. What the runner holds for one socket stays below 1 MB.
 // - Ctrl-C drops what is queued here but not sent, as a tty flushes its output queue
 //   when it delivers SIGINT.
 import type { WebSocket } from 'ws';
+import type { ServerMessage } from '../../contracts/terminal-protocol.ts';
 
 export const BATCH_WINDOW_MS = 4;
-export const MAX_FRAME_BYTES = 256 * 1024;
+/** How long a frame gathers output while output keeps coming. */
+export const FLOOD_WINDOW_MS = 16;
+export const MAX_FRAME_BYTES = 100 * 1024;
 export const HIGH_WATER_BYTES = 512 * 1024;
 export const LOW_WATER_BYTES = 128 * 1024;
 /**
- * Window for bytes sent but not yet acknowledged by the page. Smaller than the local mark:
- * whatever is in flight must still be parsed by xterm.js before a prompt after Ctrl-C
- * shows, and a slow renderer (software rendering, a loaded laptop) parses a few MB/s.
+ * Window for bytes sent but not yet acknowledged by the page. Whatever is in flight must
+ * still be parsed by xterm.js before a prompt after Ctrl-C shows; xterm.js parses (without
+ * drawing every byte) tens of MB/s, so 1 MiB is a few tens of ms, and a window this wide
+ * keeps the pty from pausing while acks travel (the reference server's choice).
  */
-export const ACK_HIGH_BYTES = 256 * 1024;
-export const ACK_LOW_BYTES = 96 * 1024;
+export const ACK_HIGH_BYTES = 1024 * 1024;
+export const ACK_LOW_BYTES = 768 * 1024;
 
 export interface PumpEvents {
   /** Called when the pty should stop (true) or resume (false) reading. */
@@ -60,9 +67,11 @@ export class OutputPump {
     if (this.closed || chunk.length === 0) return;
     this.queue.push(chunk);
     this.queuedBytes += chunk.length;
-    const quiet = this.timer === undefined && performance.now() - this.lastSendAt >= BATCH_WINDOW_MS;
+    const sinceSend = performance.now() - this.lastSendAt;
+    const quiet = this.timer === undefined && sinceSend >= BATCH_WINDOW_MS;
     if (quiet || this.queuedBytes >= MAX_FRAME_BYTES) this.flush();
-    else this.timer ??= setTimeout(() => this.flush(), BATCH_WINDOW_MS);
+    // Output right after a frame went out: a flood, gather a larger frame.
+    else this.timer ??= setTimeout(() => this.flush(), sinceSend < BATCH_WINDOW_MS ? FLOOD_WINDOW_MS : BATCH_WINDOW_MS);
     this.updatePressure();
   }
 
@@ -84,18 +93,23 @@ export class OutputPump {
     this.updatePressure();
   }
 
-  /** Ctrl-C: forget output that was produced but not sent yet. */
+  /**
+   * Ctrl-C: forget output that was produced but not sent yet, and tell the page where the
+   * interrupt is in the stream ("flushed"): the frames before it, still on their way or
+   * waiting in the page, may be dropped unseen too.
+   */
   dropQueued(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
     this.queue = [];
     this.queuedBytes = 0;
+    if (!this.closed && this.ws.readyState === this.ws.OPEN) this.ws.send(JSON.stringify({ type: 'flushed' } satisfies ServerMessage));
     this.updatePressure();
   }
 
   close(): void {
     this.closed = true;
-    this.dropQueued();
+    this.dropQueued(); // closed: drops without a message
     if (this.pollTimer) clearInterval(this.pollTimer);
     this.pollTimer = undefined;
     if (this.paused) {

@@ -87,7 +87,9 @@ test('through the runner: one click measures every variant here, charts them bes
     await openLaunchLink(page, runner.url);
     await page.goto(`${runner.origin}/en/performance/`, { waitUntil: 'load' });
 
-    // Before measuring: the article's numbers are there to compare with.
+    // Before measuring: the article's numbers are there to compare with (once the chart's
+    // code, loaded on demand, has drawn them).
+    await page.waitForFunction(() => document.querySelector('bench-chart')?.getAttribute('data-state') === 'ready');
     assert.equal(await page.locator('bench-chart figure[data-phase="total"] .bench-svg__row--article').count(), 3);
 
     await measure(page, 'Measure on this machine', 2, 1);

@@ -53,8 +53,20 @@ function collect(distDir: string, pagePath: string): InitialScripts {
   return { files, bytes, text };
 }
 
+/** The page's inline scripts (not JSON data), joined. */
+function inlineText(distDir: string, pagePath: string): string {
+  const html = readFileSync(join(distDir, pagePath, 'index.html'), 'utf8');
+  let text = '';
+  for (const [, attributes, body] of html.matchAll(SCRIPT_TAG)) {
+    if (/type=["']?(application\/(ld\+)?json|text\/template)/i.test(attributes)) continue;
+    if (!/\bsrc=/i.test(attributes)) text += body;
+  }
+  return text;
+}
+
 /** The initial scripts of the page at pagePath ("en/build"), below distDir. */
 export const initialScripts = Object.assign(collect, {
+  inlineText,
   /** The text of one built file, by site path. */
   read: (distDir: string, file: string) => readFileSync(join(distDir, file), 'utf8'),
   /** The size of one built file, by site path. */

@@ -5,7 +5,7 @@
 // On a 2-core machine that cost more than anything the terminal does: the WebSocket flood
 // that reaches about 150 MB/s over bare CDP reached 11-18 MB/s under Playwright, and the
 // runner + xterm.js 4-5 MB/s. A reader's browser has no debugger attached, so the
-// benchmark measures without one. Only Runtime is used here, never Network.
+// benchmark measures without one. Only Runtime, Page, Input and Performance are used, never Network.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,9 +15,20 @@ import { findChromium, LOOPBACK_ONLY_CHROMIUM_FLAGS } from '../../tests/helpers/
 
 export interface BarePage {
   goto(url: string): Promise<void>;
+  /** A trusted key press, as the reader's keyboard makes it (keyDown with its text, keyUp). */
+  press(key: KeyPress): Promise<void>;
+  /** Text typed in one go, as an input method or a paste would deliver it. */
+  insertText(text: string): Promise<void>;
+  /** The page's main-thread busy time so far (DevTools Performance TaskDuration), in seconds. */
+  busySeconds(): Promise<number>;
   /** Runs `fn(arg)` in the page and returns its (awaited, JSON-serialisable) result. */
   evaluate<T, A>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
+  /** Evaluates a JavaScript expression in the page and returns its awaited value. */
+  evaluateSource(expression: string): Promise<unknown>;
   close(): Promise<void>;
+  /** Any other DevTools command (for profiling by hand). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CDP replies are untyped JSON
+  command(method: string, params: object): Promise<any>;
 }
 
 export interface BareBrowser {
@@ -25,9 +36,27 @@ export interface BareBrowser {
   close(): Promise<void>;
 }
 
+export interface KeyPress {
+  key: string;
+  code: string;
+  keyCode: number;
+  text?: string;
+  ctrl?: boolean;
+}
+
+/** A printable letter (a-z). */
+export const letterKey = (letter: string): KeyPress => ({
+  key: letter,
+  code: `Key${letter.toUpperCase()}`,
+  keyCode: letter.toUpperCase().charCodeAt(0),
+  text: letter,
+});
+export const ENTER: KeyPress = { key: 'Enter', code: 'Enter', keyCode: 13, text: '\r' };
+export const ctrlKey = (letter: string): KeyPress => ({ ...letterKey(letter), text: undefined, ctrl: true });
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function launchBareChromium(): Promise<BareBrowser> {
+export async function launchBareChromium(extraFlags: string[] = []): Promise<BareBrowser> {
   const profile = mkdtempSync(join(tmpdir(), 'terminal-bench-chromium-'));
   const chrome = spawn(
     findChromium(),
@@ -37,6 +66,7 @@ export async function launchBareChromium(): Promise<BareBrowser> {
       '--remote-debugging-address=127.0.0.1',
       '--remote-debugging-port=0',
       `--user-data-dir=${profile}`,
+      ...extraFlags,
       'about:blank',
     ],
     { stdio: 'ignore' },
@@ -80,7 +110,26 @@ export async function launchBareChromium(): Promise<BareBrowser> {
         if (exceptionDetails) throw new Error(`page: ${exceptionDetails.exception?.description ?? exceptionDetails.text}`);
         return result.value;
       };
+      await command('Performance.enable', {});
       return {
+        async press(key) {
+          const base = {
+            key: key.key,
+            code: key.code,
+            windowsVirtualKeyCode: key.keyCode,
+            nativeVirtualKeyCode: key.keyCode,
+            modifiers: key.ctrl ? 2 : 0,
+          };
+          await command('Input.dispatchKeyEvent', { type: 'keyDown', ...base, text: key.text, unmodifiedText: key.text });
+          await command('Input.dispatchKeyEvent', { type: 'keyUp', ...base });
+        },
+        async insertText(text) {
+          await command('Input.insertText', { text });
+        },
+        async busySeconds() {
+          const { metrics } = (await command('Performance.getMetrics', {})) as { metrics: { name: string; value: number }[] };
+          return metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? 0;
+        },
         async goto(url) {
           // Mark the current document; the new one has no mark once it has replaced it.
           await evaluate('window.__benchOldDocument = true');
@@ -96,6 +145,8 @@ export async function launchBareChromium(): Promise<BareBrowser> {
           throw new Error(`page did not load: ${url}`);
         },
         evaluate: (fn, arg) => evaluate(`(${fn.toString()})(${JSON.stringify(arg)})`),
+        evaluateSource: (expression) => evaluate(expression),
+        command,
         async close() {
           socket.close();
           await fetch(`${base}/json/close/${target.id}`).catch(() => undefined);

@@ -1,152 +1,304 @@
-// npm run bench:terminal: how fast the runner + xterm.js path is, next to node-pty alone,
-// measured in the same run (issue 3, item 8). Prints figures; asserts nothing.
-//
-//   throughput  MB/s of 50 MB of printable output, from Enter to the end on screen
-//   echo        ms from one keystroke to its echo on screen (p50, p99)
-//   Ctrl-C      ms from Ctrl-C during a flood to the prompt on screen
-//   buffer      the most the runner held for the socket at any sample (must stay < 1 MB)
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+// npm run bench:terminal: what readers get from the workshop's terminal, measured on the
+// real page (a built chapter opened with ?terminal=open, served by the real runner), and,
+// with --peer wetty, the same measurements of wetty 3.2 in the same run, interleaved A/B.
+// Prints figures; asserts nothing (issue 11; docs/cli.md).
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startRunner } from '../../server/runner.ts';
-import { launchBareChromium } from './bare-chromium.ts';
-import { rawCtrlC, rawEcho, rawThroughput } from './raw-baseline.ts';
-import { socketCeiling } from './socket-ceiling.ts';
+import { startRunner, type RunningRunner } from '../../server/runner.ts';
+import { buildSite, SITE_BUILD_LOG, siteNeedsBuild } from '../../server/app/site-build.ts';
+import { ctrlKey, ENTER, launchBareChromium, letterKey, type BareBrowser, type BarePage } from './bare-chromium.ts';
+import { PROBE_SOURCE } from './page-probe.ts';
+import { startWetty, type RunningPeer } from './wetty-peer.ts';
 
-const HERE = fileURLToPath(new URL('./', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const PROMPT = '$ ';
+const CHAPTER = '/en/why/';
+
+const USAGE = `npm run bench:terminal -- [options]
+
+Measures the workshop's terminal on a real chapter page (${CHAPTER}?terminal=open, built
+first if needed, served by the real runner) in headless Chromium with --disable-webgl.
+
+  --peer wetty     also measure wetty 3.2 (installed on first use into .cache/wetty),
+                   interleaved with ours, and print the ratio
+  --runs N         runs per system (default 3)
+  --mb N           megabytes of output for the throughput workload (default 50)
+  --keys N         keystrokes for the echo workload (default 200)
+  --timeout S      give up after S seconds in all (default 1200)
+  --json           print the figures as JSON
+  --help, -h       this text
+
+Workloads (issue 11), with t0 the keydown in the page and t1 the onWriteParsed after
+which the result is in xterm.js's buffer:
+  throughput  head -c N /dev/zero | tr '\\0' x | fold -w 120; echo __END_$((6*7))__
+              from the Enter keydown until the marker is parsed
+  echo        single keystrokes, until the character is at the cursor
+  Ctrl-C      3 s of cat /dev/zero | tr '\\0' x | fold -w 120, then Ctrl-C, until the
+              cursor line is the prompt again
+  buffer      the most the runner held for the socket (sampled every 2 ms)`;
 
 interface Options {
+  peer: 'wetty' | undefined;
+  runs: number;
   megabytes: number;
   keystrokes: number;
-  rounds: number;
+  timeoutSeconds: number;
   json: boolean;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { megabytes: 50, keystrokes: 200, rounds: 3, json: false };
+  const options: Options = { peer: undefined, runs: 3, megabytes: 50, keystrokes: 200, timeoutSeconds: 1200, json: false };
+  const number = (i: number) => {
+    const value = Number(argv[i]);
+    if (!Number.isFinite(value) || value <= 0) fail(`${argv[i - 1]} needs a positive number.`);
+    return value;
+  };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
-    if (arg === '--json') options.json = true;
-    else if (arg === '--mb') options.megabytes = Number(argv[++i]);
-    else if (arg === '--keys') options.keystrokes = Number(argv[++i]);
-    else if (arg === '--rounds') options.rounds = Number(argv[++i]);
-    else {
-      console.error(`Unknown option ${arg}. Options: --mb N (default 50), --keys N (200), --rounds N (3), --json`);
-      process.exit(2);
-    }
+    if (arg === '--help' || arg === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else if (arg === '--json') options.json = true;
+    else if (arg === '--peer') {
+      if (argv[++i] !== 'wetty') fail('--peer knows one peer: wetty.');
+      options.peer = 'wetty';
+    } else if (arg === '--runs') options.runs = number(++i);
+    else if (arg === '--mb') options.megabytes = number(++i);
+    else if (arg === '--keys') options.keystrokes = number(++i);
+    else if (arg === '--timeout') options.timeoutSeconds = number(++i);
+    else fail(`Unknown option ${arg}.`);
   }
   return options;
 }
 
+function fail(message: string): never {
+  console.error(`${message}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 };
 const median = (values: number[]) => percentile(values, 50);
 
+/** One system under test: how to reach a page whose Terminal the probe can find. */
+interface System {
+  name: string;
+  open(browser: BareBrowser): Promise<BarePage>;
+}
+
+interface RunFigures {
+  mbPerSecond: number;
+  busySecondsPer50MB: number;
+  echoP50: number;
+  echoP99: number;
+  ctrlCMs: number;
+  size: string;
+}
+
+/** Waits for the page's Terminal, installs the probe, and waits for a first prompt. */
+async function waitForProbe(page: BarePage, what: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    if ((await page.evaluateSource(PROBE_SOURCE)) === true && (await page.evaluateSource('window.__probe.beforeCursor().trim() !== ""'))) break;
+    if (i === 400) throw new Error(`${what}: no xterm.js Terminal with a prompt on the page after 20 s (window.term / window.wetty_term)`);
+    await sleep(50);
+  }
+  await sleep(500);
+}
+
+/** Arms a wait in the page, does `act`, and returns t1 - t0 in ms. */
+async function timed(page: BarePage, kind: 'char' | 'prompt' | 'marker', arg: string, act: () => Promise<void>, timeoutMs = 10_000): Promise<number> {
+  await page.evaluateSource(`window.__probe.arm(${JSON.stringify(kind)}, ${JSON.stringify(arg)}, ${timeoutMs})`);
+  await act();
+  return (await page.evaluateSource('window.__probe.settle()')) as number;
+}
+
+async function measure(page: BarePage, options: Options): Promise<RunFigures> {
+  // The same prompt everywhere, so that "back at the prompt" means the same thing.
+  await page.insertText(`PS1='${PROMPT}'`);
+  await timed(page, 'prompt', PROMPT, () => page.press(ENTER));
+  await sleep(300);
+  const size = (await page.evaluateSource('JSON.stringify(window.__probe.size())')) as string;
+
+  const bytes = Math.round(options.megabytes * 1e6);
+  await page.insertText(`head -c ${bytes} /dev/zero | tr '\\0' x | fold -w 120; echo __END_$((6*7))__`);
+  await sleep(200);
+  const busyBefore = await page.busySeconds();
+  const floodMs = await timed(page, 'marker', '__END_42__', () => page.press(ENTER), 600_000);
+  const busy = (await page.busySeconds()) - busyBefore;
+  await sleep(500);
+
+  const echoes: number[] = [];
+  const letters = 'abcdefghijklmnopqrstuvwxyz';
+  for (let i = 0; i < options.keystrokes; i++) {
+    const letter = letters[i % letters.length];
+    echoes.push(await timed(page, 'char', letter, () => page.press(letterKey(letter))));
+    await sleep(20);
+    if (i % 40 === 39 || i === options.keystrokes - 1) {
+      // Keep the line short: erase it (Ctrl-U) and wait for the bare prompt.
+      await timed(page, 'prompt', PROMPT, () => page.press(ctrlKey('u')));
+      await sleep(50);
+    }
+  }
+
+  await page.insertText("cat /dev/zero | tr '\\0' x | fold -w 120");
+  await page.press(ENTER);
+  await sleep(3000);
+  const ctrlCMs = await timed(page, 'prompt', PROMPT, () => page.press(ctrlKey('c')), 30_000);
+  await sleep(500);
+
+  return {
+    mbPerSecond: options.megabytes / (floodMs / 1000),
+    busySecondsPer50MB: (busy * 50) / options.megabytes,
+    echoP50: percentile(echoes, 50),
+    echoP99: percentile(echoes, 99),
+    ctrlCMs,
+    size,
+  };
+}
+
+function workshopSystem(runner: RunningRunner): System {
+  return {
+    name: 'workshop',
+    async open(browser) {
+      const page = await browser.newPage();
+      // The launch link: the page trades its one-time code for a credential; wait for that.
+      await page.goto(runner.url);
+      for (let i = 0; i < 200 && !(await page.evaluate(() => localStorage.getItem('workshop.credential') !== null, 0)); i++) await sleep(50);
+      // A dock about as tall as wetty's page, so both draw a similar number of rows.
+      await page.evaluate(() => localStorage.setItem('workshop.terminal.height', '560'), 0);
+      await page.goto(`${runner.origin}${CHAPTER}?terminal=open`);
+      await waitForProbe(page, 'workshop');
+      workshopSize ??= JSON.parse(String(await page.evaluateSource('JSON.stringify(window.__probe.size())')));
+      return page;
+    },
+  };
+}
+
+/** The workshop's terminal size in its dock, once seen; the peer is given the same grid. */
+let workshopSize: { cols: number; rows: number } | undefined;
+
+function peerSystem(peer: RunningPeer, workshop: System): System {
+  return {
+    name: peer.name,
+    async open(browser) {
+      if (!workshopSize) await (await workshop.open(browser)).close();
+      const page = await browser.newPage();
+      await page.goto(peer.url);
+      await waitForProbe(page, peer.name);
+      // Its page is the whole window; ours is a dock. Cells per frame must be the same.
+      await page.evaluateSource(`window.__probe.resize(${workshopSize!.cols}, ${workshopSize!.rows})`);
+      await sleep(300);
+      return page;
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
-  const bytes = Math.round(options.megabytes * 1e6);
-  const site = mkdtempSync(join(tmpdir(), 'terminal-bench-site-'));
-  const home = mkdtempSync(join(tmpdir(), 'terminal-bench-home-'));
-  const workspaces = mkdtempSync(join(tmpdir(), 'terminal-bench-ws-'));
-  copyFileSync(join(HERE, 'page.html'), join(site, 'bench.html'));
-  copyFileSync(join(HERE, 'bench-client.js'), join(site, 'bench-client.js'));
-  copyFileSync(join(ROOT, 'node_modules/@xterm/xterm/lib/xterm.mjs'), join(site, 'xterm.mjs'));
-  copyFileSync(join(ROOT, 'node_modules/@xterm/xterm/css/xterm.css'), join(site, 'xterm.css'));
+  const log = (text: string) => console.error(text);
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch(() => undefined);
+    cleanups.length = 0;
+  };
+  const deadline = setTimeout(() => {
+    console.error(`bench:terminal: gave up after ${options.timeoutSeconds} s (--timeout).`);
+    void cleanUp().finally(() => process.exit(1));
+  }, options.timeoutSeconds * 1000);
 
-  const runner = await startRunner({
-    port: 0,
-    staticDir: site,
-    steps: [],
-    dataDir: workspaces,
-    fixturesDir: join(ROOT, 'fixtures'),
-    shell: '/bin/bash',
-    shellEnv: { HOME: home },
-  });
-  // Not Playwright: its DevTools Network domain copies every WebSocket frame to Node and
-  // would be measured instead of the terminal (see bare-chromium.ts).
-  const browser = await launchBareChromium();
-  let maxBuffered = 0;
-  const sampler = setInterval(() => {
-    maxBuffered = Math.max(maxBuffered, runner.bufferedBytes());
-  }, 2);
   try {
-    const page = await browser.newPage();
-    await page.goto(runner.url);
-    await page.goto(`${runner.origin}/bench.html`);
-    for (let i = 0; !(await page.evaluate(() => (window as unknown as { benchReady?: boolean }).benchReady === true, 0)); i++) {
-      if (i === 200) throw new Error('the bench page did not start (bench-client.js failed to load?)');
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    const distDir = join(ROOT, 'dist');
+    if (siteNeedsBuild(ROOT, distDir)) {
+      log(`building the site (astro build; details in ${SITE_BUILD_LOG}) ...`);
+      const code = await buildSite(ROOT, { logFile: join(ROOT, SITE_BUILD_LOG) });
+      if (code !== 0) throw new Error(`astro build exited with ${code}; see ${SITE_BUILD_LOG}`);
     }
-    type Bench = {
-      connect(): Promise<void>;
-      throughput(bytes: number): Promise<{ seconds: number; mbPerSecond: number }>;
-      echo(count: number): Promise<number[]>;
-      ctrlC(): Promise<number>;
-    };
-    const call = <T>(fn: (bench: Bench, arg: number) => Promise<T>, arg = 0) =>
-      page.evaluate(([source, value]) => {
-        const bench = (window as unknown as { bench: Bench }).bench;
-        return (new Function('bench', 'arg', `return (${source})(bench, arg)`) as (b: Bench, a: number) => Promise<T>)(bench, value as number);
-      }, [fn.toString(), arg] as const);
-
-    await call((bench) => bench.connect());
-    const log = (text: string) => options.json || console.error(text);
-
-    log(`throughput: ${options.megabytes} MB through the runner and xterm.js ...`);
-    const viaRunner = await call((bench, n) => bench.throughput(n), bytes);
-    const raw = await rawThroughput(bytes);
-
-    log(`echo: ${options.keystrokes} keystrokes ...`);
-    const echo = await call((bench, n) => bench.echo(n), options.keystrokes);
-    const rawEchoes = await rawEcho(options.keystrokes);
-
-    log('socket ceiling: WebSocket alone, Node to Chromium ...');
-    const ceiling = await socketCeiling(browser, bytes, options.keystrokes);
-
-    log(`Ctrl-C during a flood, ${options.rounds} rounds ...`);
-    const ctrlC: number[] = [];
-    const rawCtrl: number[] = [];
-    for (let i = 0; i < options.rounds; i++) {
-      ctrlC.push(await call((bench) => bench.ctrlC()));
-      rawCtrl.push(await rawCtrlC());
+    const scratch = mkdtempSync(join(tmpdir(), 'term-bench-'));
+    cleanups.push(async () => rmSync(scratch, { recursive: true, force: true }));
+    const runner = await startRunner({
+      port: 0,
+      staticDir: distDir,
+      fixturesDir: join(ROOT, 'fixtures'),
+      dataDir: join(scratch, 'data'),
+      shell: '/bin/bash',
+      shellEnv: { HOME: scratch, PS1: PROMPT, HISTFILE: join(scratch, '.history') },
+    });
+    cleanups.push(() => runner.close());
+    const systems: System[] = [workshopSystem(runner)];
+    if (options.peer === 'wetty') {
+      const peer = await startWetty(join(ROOT, '.cache', 'wetty'), scratch, log);
+      cleanups.push(() => peer.close());
+      systems.push(peerSystem(peer, systems[0]));
     }
+    // Not Playwright (see bare-chromium.ts). No WebGL: wetty then draws with the DOM
+    // renderer too, and ours keeps it anyway on software GL.
+    const browser = await launchBareChromium(['--disable-webgl', '--window-size=1280,800']);
+    cleanups.push(() => browser.close());
 
-    const result = {
-      throughputMBps: { runner: viaRunner.mbPerSecond, raw: raw.mbPerSecond, target: '>= 23' },
-      echoP50Ms: { runner: percentile(echo, 50), raw: percentile(rawEchoes, 50), target: '<= 1.5' },
-      echoP99Ms: { runner: percentile(echo, 99), raw: percentile(rawEchoes, 99), target: '<= 4' },
-      ctrlCToPromptMs: { runner: median(ctrlC), raw: median(rawCtrl), target: '<= 50' },
-      maxServerBufferBytes: { runner: maxBuffered, target: '< 1000000' },
-      socketCeiling: { mbPerSecond: ceiling.mbPerSecond, rttP50Ms: percentile(ceiling.rttMs, 50), rttP99Ms: percentile(ceiling.rttMs, 99) },
-    };
-    if (options.json) {
-      console.log(JSON.stringify(result, null, 2));
-    } else {
-      const row = (name: string, ours: number, base: number | undefined, unit: string, target: string) =>
-        `${name.padEnd(22)} ${ours.toFixed(2).padStart(10)} ${unit.padEnd(5)} ${base === undefined ? ''.padStart(10) : base.toFixed(2).padStart(10)} ${base === undefined ? ''.padStart(8) : (ours / base).toFixed(2).padStart(8)}   ${target}`;
-      console.log(`${'measure'.padEnd(22)} ${'runner'.padStart(10)} ${''.padEnd(5)} ${'node-pty'.padStart(10)} ${'ratio'.padStart(8)}   target`);
-      console.log(row('throughput', viaRunner.mbPerSecond, raw.mbPerSecond, 'MB/s', '>= 23 MB/s'));
-      console.log(row('echo p50', percentile(echo, 50), percentile(rawEchoes, 50), 'ms', '<= 1.5 ms'));
-      console.log(row('echo p99', percentile(echo, 99), percentile(rawEchoes, 99), 'ms', '<= 4 ms'));
-      console.log(row('Ctrl-C to prompt', median(ctrlC), median(rawCtrl), 'ms', '<= 50 ms'));
-      console.log(row('max server buffer', maxBuffered / 1e6, undefined, 'MB', '< 1 MB'));
-      console.log('');
-      console.log(`WebSocket alone on this machine (no pty, shell or xterm.js): ${ceiling.mbPerSecond.toFixed(1)} MB/s, round trip p50 ${percentile(ceiling.rttMs, 50).toFixed(2)} ms, p99 ${percentile(ceiling.rttMs, 99).toFixed(2)} ms.`);
-      console.log(`The runner reaches ${((viaRunner.mbPerSecond / ceiling.mbPerSecond) * 100).toFixed(0)} % of that throughput.`);
+    let maxBuffered = 0;
+    const sampler = setInterval(() => {
+      maxBuffered = Math.max(maxBuffered, runner.bufferedBytes());
+    }, 2);
+    cleanups.push(async () => clearInterval(sampler));
+
+    const figures = new Map<string, RunFigures[]>(systems.map((system) => [system.name, []]));
+    for (let run = 0; run < options.runs; run++) {
+      // Interleaved A/B, the order alternating, so that neither always goes first.
+      const order = run % 2 === 0 ? systems : [...systems].reverse();
+      for (const system of order) {
+        log(`run ${run + 1}/${options.runs}: ${system.name} ...`);
+        const page = await system.open(browser);
+        try {
+          figures.get(system.name)!.push(await measure(page, options));
+        } finally {
+          await page.close();
+        }
+      }
     }
+    report(systems.map((s) => s.name), figures, maxBuffered, options);
   } finally {
-    clearInterval(sampler);
-    await browser.close();
-    await runner.close();
-    for (const dir of [site, home, workspaces]) rmSync(dir, { recursive: true, force: true });
+    clearTimeout(deadline);
+    await cleanUp();
   }
 }
 
-main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
-});
+function report(names: string[], figures: Map<string, RunFigures[]>, maxBuffered: number, options: Options): void {
+  const rows: { label: string; unit: string; pick: (f: RunFigures) => number; target: string }[] = [
+    { label: `throughput, ${options.megabytes} MB`, unit: 'MB/s', pick: (f) => f.mbPerSecond, target: '>= 1.1 x peer' },
+    { label: 'page CPU per 50 MB', unit: 's', pick: (f) => f.busySecondsPer50MB, target: '' },
+    { label: 'echo p50', unit: 'ms', pick: (f) => f.echoP50, target: '<= 0.5 x peer' },
+    { label: 'echo p99', unit: 'ms', pick: (f) => f.echoP99, target: '<= peer' },
+    { label: 'Ctrl-C to prompt', unit: 'ms', pick: (f) => f.ctrlCMs, target: '<= 50 ms' },
+  ];
+  if (options.json) {
+    const json = Object.fromEntries(rows.map((row) => [row.label, Object.fromEntries(names.map((n) => [n, figures.get(n)!.map(row.pick)]))]));
+    console.log(JSON.stringify({ ...json, 'max server buffer (bytes)': maxBuffered, sizes: Object.fromEntries(names.map((n) => [n, figures.get(n)![0]?.size])) }, null, 2));
+    return;
+  }
+  const cell = (values: number[]) => values.map((v) => (v >= 100 ? v.toFixed(0) : v.toFixed(1))).join(' / ');
+  const header = ['measure'.padEnd(22), ...names.map((n) => `${n} (${options.runs} runs)`.padEnd(26))];
+  if (names.length > 1) header.push('ratio'.padEnd(7));
+  console.log([...header, 'target'].join(' '));
+  for (const row of rows) {
+    const values = names.map((n) => figures.get(n)!.map(row.pick));
+    const line = [`${row.label} (${row.unit})`.padEnd(22), ...values.map((v) => cell(v).padEnd(26))];
+    if (names.length > 1) line.push((median(values[0]) / median(values[1])).toFixed(2).padEnd(7));
+    console.log([...line, row.target].join(' '));
+  }
+  console.log(`${'max server buffer (MB)'.padEnd(22)} ${(maxBuffered / 1e6).toFixed(2).padEnd(26)} ${names.length > 1 ? ''.padEnd(26 + 8) : ''}< 1 MB`);
+  console.log('');
+  console.log(`ratio: median of ${names[0]} / median of ${names[1] ?? names[0]}. Terminal size (cols x rows): ${names.map((n) => `${n} ${figures.get(n)![0]?.size}`).join(', ')}.`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(`bench:terminal: ${error instanceof Error ? error.message : error}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,80 @@
+// The measuring hook (docs/cli.md): a chapter URL with ?terminal=open opens the dock's
+// terminal at load and focuses it, and the page's xterm.js Terminal is window.term, so that
+// an outside harness (npm run bench:terminal, or anyone's) measures what readers get. Also
+// the renderer choice in a real browser: headless Chromium has no hardware GL, so the DOM
+// renderer draws (components/terminal/renderer-choice.ts).
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { launchBrowser } from '../helpers/browser.ts';
+import { newStepsContext, openThroughRunner, startStepsRunner, type StepsRunner } from '../browser/steps-harness.ts';
+
+let runner: StepsRunner;
+let browser: Browser;
+
+before(async () => {
+  runner = await startStepsRunner();
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await browser?.close();
+  await runner?.dispose();
+});
+
+test('a chapter opened with ?terminal=open has its terminal open, focused and reachable as window.term', { timeout: 60_000 }, async () => {
+  const context = await newStepsContext(browser);
+  try {
+    const { page, errors } = await openThroughRunner(context, runner, '/en/why/');
+    // Without the parameter the terminal stays closed and is not loaded.
+    assert.equal(await page.locator('workshop-terminal-dock .dock-toggle').getAttribute('aria-expanded'), 'false');
+    assert.equal(await page.evaluate(() => window.term !== undefined), false);
+
+    await page.goto(`${runner.origin}/en/why/?terminal=open`);
+    await page.waitForFunction(() => window.term !== undefined, null, { timeout: 30_000 });
+    assert.equal(await page.locator('workshop-terminal-dock .dock-toggle').getAttribute('aria-expanded'), 'true');
+    // The Terminal is the one on screen: what it holds is what the dock shows.
+    await page.waitForFunction(() => {
+      const b = window.term!.buffer.active;
+      return (b.getLine(b.baseY + b.cursorY)?.translateToString(true) ?? '').trim().length > 0;
+    }, null, { timeout: 30_000 });
+    // Focused: typing goes to the shell without a click (the textarea is in the dock's shadow root).
+    const focused = await page.evaluate(() => document.querySelector('workshop-terminal-dock .dock-screen')?.shadowRoot?.activeElement?.className ?? '');
+    assert.match(focused, /xterm-helper-textarea/);
+    await page.keyboard.type('echo hook-$((20+22))\r');
+    await page.waitForFunction(() => {
+      const b = window.term!.buffer.active;
+      for (let y = 0; y < b.length; y++) if (b.getLine(y)?.translateToString(true) === 'hook-42') return true;
+      return false;
+    }, null, { timeout: 30_000 });
+
+    // No hardware GL here: the DOM renderer draws, whatever WebGL reports.
+    const screen = page.locator('workshop-terminal-dock .dock-screen');
+    await page.waitForSelector('workshop-terminal-dock .dock-screen[data-renderer]', { state: 'attached' });
+    assert.equal(await screen.getAttribute('data-renderer'), 'dom', `GL renderer: "${await screen.getAttribute('data-gl-renderer')}"`);
+    assert.equal(await page.locator('workshop-terminal-dock .xterm-rows').count(), 1, 'the DOM renderer draws the rows');
+    assert.deepEqual(errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the cursor blinks only when the terminal is quiet: never while keystrokes are echoed', { timeout: 60_000 }, async () => {
+  const context = await newStepsContext(browser);
+  try {
+    const { page } = await openThroughRunner(context, runner, '/en/how/');
+    await page.goto(`${runner.origin}/en/how/?terminal=open`);
+    await page.waitForFunction(() => window.term !== undefined, null, { timeout: 30_000 });
+    const blinking = () => page.evaluate(() => window.term!.options.cursorBlink);
+    // Quiet after the first prompt: it blinks.
+    await page.waitForFunction(() => window.term!.options.cursorBlink === true, null, { timeout: 10_000 });
+    // A keystroke stops the blink at once, before its echo comes back (xterm.js's blink is a
+    // main-thread CSS animation that delays every echo while it runs).
+    await page.keyboard.press('a');
+    assert.equal(await blinking(), false);
+    // …and it blinks again after a quiet moment.
+    await page.waitForFunction(() => window.term!.options.cursorBlink === true, null, { timeout: 10_000 });
+  } finally {
+    await context.close();
+  }
+});

@@ -63,6 +63,9 @@ export async function openThroughRunner(context: BrowserContext, runner: Running
   const ready = new URL(runner.url);
   ready.pathname = path;
   await page.goto(ready.href);
+  // The page trades the launch link's one-time code for its credential: wait for that, so
+  // a test may move on to another page at once.
+  await page.waitForFunction(() => localStorage.getItem('workshop.credential') !== null, undefined, { timeout: 20_000 });
   return { page, errors };
 }
 

@@ -4,6 +4,7 @@
 import { z } from './zod.ts';
 import { stepIdSchema } from './terminal-protocol.ts';
 
+
 /** Paths on the class server. */
 export const CLASS_PATHS = {
   join: '/class/v1/join',
@@ -19,9 +20,7 @@ export const CLASS_PATHS = {
 } as const;
 
 /** Paths on the participant's own runner (behind its credential), for the page. */
-export const RUNNER_CLASS_PATH = '/api/class';
-export const RUNNER_CLASS_LEAVE_PATH = '/api/class/leave';
-export const RUNNER_CLASS_HELP_PATH = '/api/class/help';
+export { RUNNER_CLASS_HELP_PATH, RUNNER_CLASS_LEAVE_PATH, RUNNER_CLASS_PATH } from './class-paths.ts';
 
 /** Largest request body the class server reads. */
 export const MAX_BODY_BYTES = 64 * 1024;

@@ -18,6 +18,8 @@ import { chooseShell, shellKindOf, type ShellChoice } from './shell/shell-choice
 import { loadStepManifest, parseStepManifest } from './steps/step-manifest.ts';
 import { TerminalSocketServer } from './socket/terminal-socket.ts';
 import { workspaceResetRoute } from './workspace/reset-route.ts';
+import { classRoutes } from './classroom/class-routes.ts';
+import { startClassroom, type ClassroomOptions } from './classroom/classroom.ts';
 
 import { DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_SESSIONS, DEFAULT_PORT } from './app/defaults.ts';
 
@@ -50,6 +52,8 @@ export interface RunnerOptions {
   bench?: BenchRouteOptions;
   /** Routes added under /api behind the credential, after the runner's own (tests). */
   extraRoutes?: ApiRoute[];
+  /** Join a class (npm start -- --join URL): server/classroom/, docs/classroom.md. */
+  class?: ClassroomOptions;
   log?: Log;
 }
 
@@ -112,6 +116,7 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
   let port = options.port ?? DEFAULT_PORT;
   const origins = new OriginPolicy();
   const guard = new TokenGuard(token, () => port);
+  const classroom = options.class ? startClassroom(options.class, log) : undefined;
   const registry = new SessionRegistry({
     maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
     idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
@@ -121,6 +126,7 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
     shellEnv: options.shellEnv,
     steps,
     log,
+    observer: classroom?.observer,
   });
   const sockets = new TerminalSocketServer({ registry, guard, origins, log });
   const app = createHttpApp({
@@ -133,6 +139,8 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
     apiRoutes: [
       doctorRoutes({ log }),
       workspaceResetRoute({ sessions: registry, fixturesDir, log }),
+      classroom?.routes ?? classRoutes({}),
+      ...(classroom ? [classroom.beforeBench] : []),
       benchRoutes({ log, ...options.bench }),
       ...(options.extraRoutes ?? []),
     ],
@@ -148,6 +156,9 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
       server.off('error', rejectListen);
       resolveListen();
     });
+  }).catch(async (error: unknown) => {
+    await classroom?.close();
+    throw error;
   });
   port = (server.address() as AddressInfo).port;
   origins.configure(port, reachableNames(host));
@@ -161,6 +172,7 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
       server.close();
       sockets.closeAll(CLOSE_CODES.serverStopping);
       await registry.closeAll(CLOSE_CODES.serverStopping);
+      await classroom?.close();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       log('info', 'runner-stopped');

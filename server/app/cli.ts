@@ -9,6 +9,7 @@ import { openBrowser } from './open-browser.ts';
 import { startRunner, type RunningRunner } from '../runner.ts';
 import { cliText } from './runner-texts.ts';
 import { buildSite, siteNeedsBuild } from './site-build.ts';
+import { BadJoinUrlError } from '../classroom/classroom.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_START_FAILED = 1;
@@ -40,6 +41,8 @@ async function main(): Promise<number> {
 
   if (!isLoopbackHost(options.host)) console.error(cliText('hostWarning', { host: options.host }));
 
+  if (options.join) console.error(cliText('classJoining', { url: options.join }));
+
   let runner: RunningRunner;
   try {
     runner = await startRunner({
@@ -47,11 +50,13 @@ async function main(): Promise<number> {
       port: options.port,
       staticDir: distDir,
       fixturesDir: resolve(ROOT, 'fixtures'),
+      class: options.join ? { joinUrl: options.join, seat: options.seat } : undefined,
       log: options.verbose ? stderrLog('info') : stderrLog('error'),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') console.error(cliText('portInUse', { port: options.port }));
+    if (error instanceof BadJoinUrlError) console.error(cliText('joinBadUrl', { url: error.url }));
+    else if (code === 'EADDRINUSE') console.error(cliText('portInUse', { port: options.port }));
     else console.error(cliText('startFailed', { message: error instanceof Error ? error.message : String(error) }));
     return EXIT_START_FAILED;
   }

@@ -1,6 +1,7 @@
 // All sessions of one runner, by id, with the limit on how many may exist at once.
 import { randomBytes } from 'node:crypto';
 import type { Log } from '../app/log.ts';
+import type { ServerMessage } from '../../contracts/terminal-protocol.ts';
 import { Session } from '../session/session.ts';
 import type { ShellChoice } from '../shell/shell-choice.ts';
 import type { StepManifest } from '../steps/step-manifest.ts';
@@ -16,6 +17,17 @@ export interface RegistryOptions {
   shellEnv?: Record<string, string | undefined>;
   steps: StepManifest;
   log: Log;
+  /** Sees every session start and every message a session sends its page (the classroom link). */
+  observer?: SessionObserver;
+}
+
+/**
+ * Watches sessions without changing them: the classroom link (server/classroom/) takes
+ * step results from the messages the step runner sends, and never writes to a session.
+ */
+export interface SessionObserver {
+  sessionStarted(session: Session): void;
+  message(session: Session, message: ServerMessage): void;
 }
 
 export class TooManySessionsError extends Error {
@@ -97,12 +109,27 @@ export class SessionRegistry {
         log: this.options.log,
         onEnded: (ended) => this.sessions.delete(ended.id),
       });
+      if (this.options.observer) this.observe(session, this.options.observer);
       const entry = { session, steps: new StepRunner(session, this.options.steps) };
       this.sessions.set(id, entry);
       return entry;
     } finally {
       this.starting--;
     }
+  }
+
+  /** Hands the observer each message the session sends; an observer's fault never reaches the session. */
+  private observe(session: Session, observer: SessionObserver): void {
+    const send = session.send.bind(session);
+    session.send = (message: ServerMessage) => {
+      send(message);
+      try {
+        observer.message(session, message);
+      } catch (error) {
+        this.options.log('error', 'observer-failed', { error: String(error) });
+      }
+    };
+    observer.sessionStarted(session);
   }
 
   /** Ends every session and waits until their processes are gone. */

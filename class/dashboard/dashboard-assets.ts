@@ -39,6 +39,7 @@ export async function dashboardAssets(): Promise<DashboardAssets> {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(t.title)}</title>
 <link rel="stylesheet" href="/dashboard/dashboard.css">
 <script type="module" src="/dashboard/dashboard.js"></script>

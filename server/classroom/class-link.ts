@@ -12,6 +12,7 @@ import {
   MAX_EVENTS_PER_BATCH,
   seatViewSchema,
   type Broadcast,
+  type ClassEvent,
   type EventBody,
   type RunnerClassState,
 } from '../../contracts/class-api.ts';
@@ -20,7 +21,8 @@ import { Outbox } from './outbox.ts';
 import type { JoinTarget } from './join-url.ts';
 
 const BACKOFF_START_MS = 250;
-const BACKOFF_MAX_MS = 10_000;
+/** Kept short: after a class server restart, thirty runners should be back within seconds. */
+const BACKOFF_MAX_MS = 4_000;
 /** How often an idle link asks for the trainer's broadcast. */
 const POLL_MS = 1_500;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -73,11 +75,13 @@ export class ClassLink {
     return this.outbox.attempts[step] ?? 1;
   }
 
-  /** Keeps an event in the outbox (on disk) and wakes the sender. */
-  record(body: EventBody): void {
-    if (this.closed) return;
-    this.outbox.add({ id: randomUUID(), at: Date.now(), body });
+  /** Keeps an event in the outbox (on disk) and wakes the sender; returns it (undefined after leaving). */
+  record(body: EventBody): ClassEvent | undefined {
+    if (this.closed) return undefined;
+    const event = { id: randomUUID(), at: Date.now(), body };
+    this.outbox.add(event);
     this.wake?.();
+    return event;
   }
 
   state(): RunnerClassState {

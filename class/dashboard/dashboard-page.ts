@@ -106,7 +106,7 @@ async function follow(): Promise<void> {
     }
     setConnection('reconnecting');
     await new Promise((resolve) => setTimeout(resolve, delay));
-    delay = Math.min(delay * 2, 4000);
+    delay = Math.min(delay * 2, 2000);
   }
 }
 

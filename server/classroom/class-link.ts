@@ -22,7 +22,7 @@ import type { JoinTarget } from './join-url.ts';
 
 const BACKOFF_START_MS = 250;
 /** Kept short: after a class server restart, thirty runners should be back within seconds. */
-const BACKOFF_MAX_MS = 4_000;
+const BACKOFF_MAX_MS = 2_000;
 /** How often an idle link asks for the trainer's broadcast. */
 const POLL_MS = 1_500;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -159,7 +159,19 @@ export class ClassLink {
 
   private async sendBatch(): Promise<void> {
     const batch = this.outbox.peek(MAX_EVENTS_PER_BATCH);
-    const answer = eventAckSchema.parse(await this.request('POST', CLASS_PATHS.events, this.outbox.seat!.credential, { events: batch }));
+    let answer;
+    try {
+      answer = eventAckSchema.parse(await this.request('POST', CLASS_PATHS.events, this.outbox.seat!.credential, { events: batch }));
+    } catch (error) {
+      // A batch the class server can never take (a newer runner's event, say) must not block
+      // every later one: drop it, say so, and go on. Unreachable servers and 401s are retried.
+      if (error instanceof Refused && (error.status === 400 || error.status === 413)) {
+        this.options.log('error', 'class-events-refused', { status: error.status, events: batch.length });
+        this.outbox.acknowledge(batch.map((event) => event.id));
+        return;
+      }
+      throw error;
+    }
     this.outbox.acknowledge(answer.stored);
   }
 

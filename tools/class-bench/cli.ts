@@ -20,6 +20,7 @@ import { chromium } from 'playwright-core';
 import { findChromium, LOOPBACK_ONLY_CHROMIUM_FLAGS } from '../../tests/helpers/browser.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const SEATS_PER_PROCESS = 50;
 
 interface Options {
   seats: number;
@@ -97,7 +98,7 @@ async function main(): Promise<void> {
   let server = await startClass(dataDir, 0);
   const port = server.port;
   const browser = await chromium.launch({ executablePath: findChromium(), headless: true, args: LOOPBACK_ONLY_CHROMIUM_FLAGS });
-  let participants: ChildProcess | undefined;
+  const participants: ChildProcess[] = [];
   try {
     const page = await browser.newPage();
     await page.goto(server.trainerLink);
@@ -120,10 +121,20 @@ async function main(): Promise<void> {
     }, 1000);
 
     const startedAt = Date.now();
-    participants = spawn(process.execPath, ['--import', 'tsx', 'tools/class-bench/participants.ts', server.joinUrl, String(options.seats), join(scratch, 'outboxes')], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-    let madeText = '';
-    participants.stdout!.on('data', (chunk: Buffer) => (madeText += chunk.toString()));
-    const participantsDone = once(participants, 'exit');
+    // One process per 50 seats: a room is many laptops, and one Node process for 300 seats would
+    // measure the simulator rather than the class server.
+    const groups = Math.ceil(options.seats / SEATS_PER_PROCESS);
+    const outputs: string[] = [];
+    const done: Promise<unknown>[] = [];
+    for (let group = 0; group < groups; group++) {
+      const count = Math.min(SEATS_PER_PROCESS, options.seats - group * SEATS_PER_PROCESS);
+      const child = spawn(process.execPath, ['--import', 'tsx', 'tools/class-bench/participants.ts', server.joinUrl, String(count), join(scratch, 'outboxes'), String(group * SEATS_PER_PROCESS)], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+      participants.push(child);
+      outputs.push('');
+      child.stdout!.on('data', (chunk: Buffer) => (outputs[group] += chunk.toString()));
+      done.push(once(child, 'exit'));
+    }
+    const participantsDone = Promise.all(done);
 
     await new Promise((resolveWait) => setTimeout(resolveWait, options.killAfterMs));
     // Sample the first server's CPU one last time before it is gone.
@@ -139,7 +150,7 @@ async function main(): Promise<void> {
     last = { at: Date.now(), cpu: 0, pid: -1 };
 
     await participantsDone;
-    const made = (JSON.parse(madeText) as { made: { id: string; at: number }[] }).made;
+    const made = outputs.flatMap((output) => (JSON.parse(output) as { made: { id: string; at: number }[] }).made);
     // The dashboard catches up: wait until it holds every event (or a minute).
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline && (await page.evaluate(() => (window as unknown as { __classDashboard: { eventCount(): number } }).__classDashboard.eventCount())) < made.length) {
@@ -171,6 +182,8 @@ async function main(): Promise<void> {
     const steady = made.filter((event) => received.has(event.id) && ((event.at < killedAt && received.get(event.id)! <= killedAt) || event.at > caughtUp));
     const live = steady.map((event) => received.get(event.id)! - event.at);
     const toServer = steady.filter((event) => storedAt.has(event.id)).map((event) => storedAt.get(event.id)! - event.at);
+    // The class server's own share: from storing (before the acknowledgement) to the dashboard's receipt.
+    const serverToDashboard = steady.filter((event) => storedAt.has(event.id)).map((event) => received.get(event.id)! - storedAt.get(event.id)!);
     const figures = {
       seats: options.seats,
       events: made.length,
@@ -179,6 +192,8 @@ async function main(): Promise<void> {
       latencyP99Ms: percentile(live, 99),
       toServerP50Ms: percentile(toServer, 50),
       toServerP99Ms: percentile(toServer, 99),
+      storedToDashboardP50Ms: percentile(serverToDashboard, 50),
+      storedToDashboardP99Ms: percentile(serverToDashboard, 99),
       steadyEvents: live.length,
       delayedEvents: delayed.length,
       lost,
@@ -197,13 +212,14 @@ async function main(): Promise<void> {
     else {
       console.log(`bench:class  ${figures.seats} seats, ${figures.events} events in ${figures.runSeconds.toFixed(1)} s, class server SIGKILLed after ${options.killAfterMs} ms and down ${options.downMs} ms, load average ${figures.loadAverage.toFixed(1)}`);
       console.log(`  latency      p50 ${figures.latencyP50Ms} ms, p99 ${figures.latencyP99Ms} ms, event recorded -> dashboard received (${figures.steadyEvents} events outside the restart)`);
-      console.log(`               of which recorded -> stored: p50 ${figures.toServerP50Ms} ms, p99 ${figures.toServerP99Ms} ms; ${figures.delayedEvents} events waited for the restart`);
+      console.log(`               recorded -> stored p50 ${figures.toServerP50Ms} ms, p99 ${figures.toServerP99Ms} ms; stored -> dashboard p50 ${figures.storedToDashboardP50Ms} ms, p99 ${figures.storedToDashboardP99Ms} ms`);
+      console.log(`               ${figures.delayedEvents} events waited for the restart`);
       console.log(`  lost         ${figures.lost}   duplicated ${figures.duplicated}   stored ${figures.eventsStored}`);
       console.log(`  recovery     server up ${figures.serverRestartMs} ms after restart; dashboard caught up ${figures.recoveryMs} ms after restart`);
       console.log(`  class server peak RSS ${figures.peakRssMb.toFixed(0)} MB, peak CPU ${figures.peakCpuPercent.toFixed(0)} % (1 s samples), ${figures.cpuSeconds.toFixed(1)} CPU s in all, ${figures.cpuMsPerEvent.toFixed(2)} CPU ms per event`);
     }
   } finally {
-    participants?.kill('SIGKILL');
+    for (const child of participants) child.kill('SIGKILL');
     await browser.close();
     server.child.kill('SIGTERM');
     await once(server.child, 'exit').catch(() => {});

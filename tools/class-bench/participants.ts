@@ -2,14 +2,15 @@
 // ClassLink (server/classroom/) with its own outbox file, joining over real HTTP and sending
 // a realistic stream: every step with some failures and retries, a doctor summary, benchmark
 // results. Prints one JSON line at the end: every event id it made, with its time.
-//   tsx tools/class-bench/participants.ts JOIN_URL SEATS STATE_DIR
+//   tsx tools/class-bench/participants.ts JOIN_URL SEATS STATE_DIR [FIRST_SEAT]
 import { ClassLink } from '../../server/classroom/class-link.ts';
 import { parseJoinUrl } from '../../server/classroom/join-url.ts';
 import { silentLog } from '../../server/app/log.ts';
 import type { EventBody } from '../../contracts/class-api.ts';
 
-const [joinUrl, seatsText, stateDir] = process.argv.slice(2);
+const [joinUrl, seatsText, stateDir, firstText = '0'] = process.argv.slice(2);
 const seats = Number(seatsText);
+const first = Number(firstText);
 const target = parseJoinUrl(joinUrl);
 if (!target || !Number.isInteger(seats) || seats < 1 || !stateDir) {
   console.error('usage: participants.ts JOIN_URL SEATS STATE_DIR');
@@ -57,7 +58,7 @@ async function participant(index: number): Promise<ClassLink> {
   return link;
 }
 
-const links = await Promise.all(Array.from({ length: seats }, (_, index) => participant(index)));
+const links = await Promise.all(Array.from({ length: seats }, (_, index) => participant(first + index)));
 // Wait until every outbox is empty (the class server has acknowledged everything).
 while (links.some((link) => { const state = link.state(); return state.joined && state.pending > 0; })) await sleep(100);
 await Promise.all(links.map((link) => link.close()));

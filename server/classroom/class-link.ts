@@ -49,6 +49,8 @@ export class ClassLink {
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private failures = 0;
+  /** Ends a request in flight when the runner stops, so that stopping never waits for the network. */
+  private readonly stopping = new AbortController();
   /** Set by the step observer: the last step run, for "Ask for help". */
   lastStep: string | null = null;
   lastStepLines: string[] = [];
@@ -102,13 +104,21 @@ export class ClassLink {
   async leave(): Promise<void> {
     const seat = this.outbox.seat;
     await this.close();
-    if (seat) await this.request('POST', CLASS_PATHS.leave, seat.credential, {}).catch(() => undefined);
+    if (seat) {
+      await fetch(`${this.options.target.origin}${CLASS_PATHS.leave}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${seat.credential}`, 'content-type': 'application/json' },
+        body: '{}',
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      }).catch(() => undefined);
+    }
     this.outbox.remove();
   }
 
   /** Stops sending; what is not sent stays in the outbox file for the next start. */
   async close(): Promise<void> {
     this.closed = true;
+    this.stopping.abort();
     this.wake?.();
     await this.loop;
   }
@@ -188,7 +198,7 @@ export class ClassLink {
         ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       },
       body: body !== undefined ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      signal: AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), this.stopping.signal]),
       redirect: 'error',
     });
     if (!response.ok) throw new Refused(response.status);

@@ -35,7 +35,7 @@ test('events made while the class server is down arrive after its restart, exact
   const trainer = await trainerCredential(server);
   const runner = await startTestRunner({ class: { joinUrl: server.joinUrl, seat: 'Kim', stateDir, shareDoctor: false } });
   cleanups.push(() => runner.dispose());
-  await waitFor('the runner to join', async () => (await classState(runner)).joined && (await classState(runner)) );
+  await waitFor('the runner to join', async () => (await classState(runner)).joined);
   await waitFor('connected', async () => { const s = await classState(runner); return s.joined && s.connection === 'connected' && s.seatName === 'Kim'; });
 
   const client = await TerminalClient.connect(runner);

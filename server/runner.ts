@@ -22,6 +22,8 @@ import { loadStepManifest, parseStepManifest } from './steps/step-manifest.ts';
 import { TerminalSocketServer } from './socket/terminal-socket.ts';
 import { workspaceResetRoute } from './workspace/reset-route.ts';
 import { ensurePrivateRoot, userDataDir } from './workspace/private-root.ts';
+import { classRoutes } from './classroom/class-routes.ts';
+import { startClassroom, type ClassroomOptions } from './classroom/classroom.ts';
 
 import {
   DEFAULT_FIRST_MESSAGE_TIMEOUT_MS,
@@ -73,6 +75,8 @@ export interface RunnerOptions {
   cgroups?: boolean;
   /** Routes added under /api behind the credential, after the runner's own (tests). */
   extraRoutes?: ApiRoute[];
+  /** Join a class (npm start -- --join URL): server/classroom/, docs/classroom.md. */
+  class?: ClassroomOptions;
   log?: Log;
 }
 
@@ -144,6 +148,7 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
   const containment = new RunnerContainment({ log, graceMs: options.killGraceMs, cgroups: options.cgroups });
   // In the background: a slow Docker must not delay the start.
   const leftoversCleaned = containment.cleanUpLeftovers().catch((error) => log('warn', 'cleanup-failed', { error: String(error) }));
+  const classroom = options.class ? startClassroom(options.class, log) : undefined;
   const registry = new SessionRegistry({
     containment,
     maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
@@ -155,6 +160,7 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
     shellEnv: options.shellEnv,
     steps,
     log,
+    observer: classroom?.observer,
   });
   const sockets = new TerminalSocketServer({
     registry,
@@ -173,6 +179,8 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
     apiRoutes: [
       doctorRoutes({ log }),
       workspaceResetRoute({ sessions: registry, ownerOf: (request) => guard.ownerOf(request), fixturesDir, log }),
+      classroom?.routes ?? classRoutes({}),
+      ...(classroom ? [classroom.beforeBench] : []),
       benchRoutes({ log, ...options.bench }),
       ...(options.extraRoutes ?? []),
     ],
@@ -193,6 +201,9 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
       server.off('error', rejectListen);
       resolveListen();
     });
+  }).catch(async (error: unknown) => {
+    await classroom?.close();
+    throw error;
   });
   port = (server.address() as AddressInfo).port;
   origins.configure(port, reachableNames(host));
@@ -208,6 +219,7 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
       server.close();
       sockets.closeAll(CLOSE_CODES.serverStopping);
       await registry.closeAll(CLOSE_CODES.serverStopping);
+      await classroom?.close();
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
       await leftoversCleaned;

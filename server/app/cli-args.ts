@@ -8,6 +8,10 @@ export interface CliOptions {
   build: boolean;
   verbose: boolean;
   help: boolean;
+  /** --join URL: the class server's join link (docs/classroom.md). */
+  join?: string;
+  /** --seat NAME: the name the trainer sees. */
+  seat?: string;
 }
 
 export type CliParseResult =
@@ -40,6 +44,14 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
         options.host = host;
         break;
       }
+      case '--join':
+      case '--seat': {
+        const text = value();
+        if (!text) return { ok: false, error: 'badArgument', values: { arg } };
+        if (name === '--join') options.join = text;
+        else options.seat = text;
+        break;
+      }
       case '--no-open':
         options.open = false;
         break;
@@ -56,7 +68,7 @@ export function parseCliArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {
       default:
         return { ok: false, error: 'badArgument', values: { arg } };
     }
-    if (inline !== undefined && !['--port', '--host'].includes(name)) return { ok: false, error: 'badArgument', values: { arg } };
+    if (inline !== undefined && !['--port', '--host', '--join', '--seat'].includes(name)) return { ok: false, error: 'badArgument', values: { arg } };
   }
   return { ok: true, options };
 }

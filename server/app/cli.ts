@@ -11,6 +11,7 @@ import { cliText } from './runner-texts.ts';
 import { buildSite, logTail, SITE_BUILD_LOG, siteNeedsBuild } from './site-build.ts';
 import { defaultStateDir, writeRunnerState } from '../security/state-file.ts';
 import { UnsafeFolderError } from '../workspace/private-root.ts';
+import { BadJoinUrlError } from '../classroom/classroom.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_START_FAILED = 1;
@@ -45,6 +46,8 @@ async function main(): Promise<number> {
 
   if (!isLoopbackHost(options.host)) console.error(cliText('hostWarning', { host: options.host }));
 
+  if (options.join) console.error(cliText('classJoining', { url: options.join }));
+
   let runner: RunningRunner;
   try {
     runner = await startRunner({
@@ -52,11 +55,13 @@ async function main(): Promise<number> {
       port: options.port,
       staticDir: distDir,
       fixturesDir: resolve(ROOT, 'fixtures'),
+      class: options.join ? { joinUrl: options.join, seat: options.seat } : undefined,
       log: options.verbose ? stderrLog('info') : stderrLog('error'),
     });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') console.error(cliText('portInUse', { port: options.port }));
+    if (error instanceof BadJoinUrlError) console.error(cliText('joinBadUrl', { url: error.url }));
+    else if (code === 'EADDRINUSE') console.error(cliText('portInUse', { port: options.port }));
     else if (error instanceof UnsafeFolderError) {
       console.error(cliText('unsafeFolder', { path: error.path, reason: cliText(`unsafeFolder.${error.reason}`) }));
     } else console.error(cliText('startFailed', { message: error instanceof Error ? error.message : String(error) }));

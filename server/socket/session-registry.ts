@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Log } from '../app/log.ts';
 import type { RunnerContainment } from '../session/containment.ts';
+import type { ServerMessage } from '../../contracts/terminal-protocol.ts';
 import { Session } from '../session/session.ts';
 import type { ShellChoice } from '../shell/shell-choice.ts';
 import type { StepManifest } from '../steps/step-manifest.ts';
@@ -24,6 +25,17 @@ export interface RegistryOptions {
   steps: StepManifest;
   containment: RunnerContainment;
   log: Log;
+  /** Sees every session start and every message a session sends its page (the classroom link). */
+  observer?: SessionObserver;
+}
+
+/**
+ * Watches sessions without changing them: the classroom link (server/classroom/) takes
+ * step results from the messages the step runner sends, and never writes to a session.
+ */
+export interface SessionObserver {
+  sessionStarted(session: Session): void;
+  message(session: Session, message: ServerMessage): void;
 }
 
 export class TooManySessionsError extends Error {
@@ -131,6 +143,7 @@ export class SessionRegistry implements WorkspaceUsers {
         runnerEnv: (path) => this.options.containment.sessionEnv(path),
         onEnded: (ended) => this.sessions.delete(ended.id),
       });
+      if (this.options.observer) this.observe(session, this.options.observer);
       const entry = { session, steps: new StepRunner(session, this.options.steps, session.endSignal), owner, createdAt: performance.now() };
       this.sessions.set(id, entry);
       return entry;
@@ -156,7 +169,21 @@ export class SessionRegistry implements WorkspaceUsers {
     if (this.size >= this.options.maxSessions) throw new TooManySessionsError(this.options.maxSessions);
   }
 
-  /** Ends every session and waits until their processes are gone (their workspaces stay). */
+  /** Hands the observer each message the session sends; an observer's fault never reaches the session. */
+  private observe(session: Session, observer: SessionObserver): void {
+    const send = session.send.bind(session);
+    session.send = (message: ServerMessage) => {
+      send(message);
+      try {
+        observer.message(session, message);
+      } catch (error) {
+        this.options.log('error', 'observer-failed', { error: String(error) });
+      }
+    };
+    observer.sessionStarted(session);
+  }
+
+  /** Ends every session and waits until their processes are gone. */
   async closeAll(closeCode: number): Promise<void> {
     this.closing = true;
     await Promise.allSettled([...this.creating]);

@@ -1,0 +1,181 @@
+// The class server's API (contracts/class-api.ts, docs/classroom.md). Three kinds of callers,
+// three separate secrets: the class code only joins; a seat credential only writes that
+// seat's events and reads that seat's view; the trainer credential reads the class.
+// Nothing here runs a command.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { z } from 'zod';
+import {
+  benchExportRowSchema,
+  broadcastRequestSchema,
+  CLASS_PATHS,
+  eventBatchSchema,
+  joinRequestSchema,
+  stuckRulesSchema,
+  trainerExchangeRequestSchema,
+  type BenchExportRow,
+  type FeedMessage,
+  type Seat,
+} from '../../contracts/class-api.ts';
+import type { ClassStore } from '../store/class-store.ts';
+import type { FeedHub } from '../feed/feed-hub.ts';
+import { RateLimiter } from '../security/rate-limit.ts';
+import { bearerOf, createCredential, hashCredential } from '../security/secrets.ts';
+import { HttpError, readJson, sendJson, sendText } from './http-io.ts';
+import { benchCsv } from './bench-export.ts';
+
+/** Seats a class can have: ten classes' worth; more is someone with the code flooding it. */
+export const MAX_SEATS = 1000;
+
+export interface ClassApiContext {
+  store: ClassStore;
+  feed: FeedHub;
+  className: string;
+  classCode: string;
+  /** Hash of the one-time trainer link code; cleared once it is used. */
+  trainerLinkHash: { value: string | undefined };
+}
+
+function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new HttpError(400, 'bad-body', `${issue.path.join('.') || 'body'}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+export function createClassApi(context: ClassApiContext) {
+  const { store, feed } = context;
+  // Wrong codes and wrong credentials cost a client address; right ones do not.
+  const failures = new RateLimiter(20, 0.2);
+  const seatWrites = new RateLimiter(300, 100);
+  const clientOf = (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
+
+  const refuse = (request: IncomingMessage, status: number, code: string, message: string): never => {
+    failures.take(clientOf(request));
+    throw new HttpError(status, code, message);
+  };
+  // A client that has spent its failures is refused before its secret is even looked at.
+  const checkFailureBudget = (request: IncomingMessage) => {
+    if (!failures.has(clientOf(request))) throw new HttpError(429, 'rate-limited', 'Too many failed attempts; wait a minute.');
+  };
+
+  const seatOf = (request: IncomingMessage): Seat => {
+    checkFailureBudget(request);
+    const credential = bearerOf(request.headers.authorization);
+    const seat = credential ? store.seatByCredential(hashCredential(credential)) : undefined;
+    if (!seat || seat.left) return refuse(request, 401, 'not-a-seat', 'This request needs a seat credential of this class.');
+    return seat;
+  };
+
+  const requireTrainer = (request: IncomingMessage): void => {
+    checkFailureBudget(request);
+    const credential = bearerOf(request.headers.authorization);
+    if (!credential || !store.isTrainer(hashCredential(credential))) refuse(request, 401, 'not-the-trainer', 'This request needs the trainer credential.');
+  };
+
+  const benchRows = (): BenchExportRow[] => {
+    const names = new Map(store.seats().map((seat) => [seat.id, seat.name]));
+    return store
+      .eventsAfter(0)
+      .flatMap((event) =>
+        event.body.kind === 'bench'
+          ? [benchExportRowSchema.parse({ seat: names.get(event.seat) ?? event.seat, variant: event.body.variant, meanMs: event.body.meanMs, medianMs: event.body.medianMs, runs: event.body.runs, at: event.at })]
+          : [],
+      );
+  };
+
+  const hello = (): FeedMessage => ({ type: 'hello', className: context.className, seats: store.seats(), rules: store.rules(), broadcast: store.broadcast() });
+
+  /** Answers one API request; false when the path is not an API path. */
+  async function handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
+    const route = `${request.method} ${url.pathname}`;
+    switch (route) {
+      case `POST ${CLASS_PATHS.join}`: {
+        checkFailureBudget(request);
+        const body = parse(joinRequestSchema, await readJson(request));
+        if (body.code !== context.classCode) refuse(request, 403, 'wrong-code', 'That is not the code of this class.');
+        if (store.seatCount() >= MAX_SEATS) throw new HttpError(409, 'class-full', `This class has ${MAX_SEATS} seats already.`);
+        let name = body.seat;
+        for (let n = 2; store.seatNameTaken(name); n++) name = `${body.seat} (${n})`;
+        const credential = createCredential();
+        const seat = { id: randomUUID(), name, credentialHash: hashCredential(credential), joinedAt: Date.now() };
+        store.addSeat(seat);
+        feed.publish({ type: 'seat', seat: { id: seat.id, name, joinedAt: seat.joinedAt, left: false } });
+        sendJson(response, 200, { seatId: seat.id, seatName: name, credential, className: context.className });
+        return true;
+      }
+      case `POST ${CLASS_PATHS.events}`: {
+        const seat = seatOf(request);
+        if (!seatWrites.take(seat.id)) throw new HttpError(429, 'rate-limited', 'Too many events; the runner retries later.');
+        const batch = parse(eventBatchSchema, await readJson(request));
+        // Stored (and committed) before the answer: an acknowledged event survives a kill.
+        const added = store.addEvents(seat.id, batch.events);
+        for (const event of added) feed.publish({ type: 'event', event });
+        sendJson(response, 200, { stored: batch.events.map((event) => event.id) });
+        return true;
+      }
+      case `GET ${CLASS_PATHS.seat}`: {
+        const seat = seatOf(request);
+        sendJson(response, 200, { className: context.className, seatName: seat.name, broadcast: store.broadcast() });
+        return true;
+      }
+      case `POST ${CLASS_PATHS.leave}`: {
+        const seat = seatOf(request);
+        store.markLeft(seat.id);
+        feed.publish({ type: 'seat', seat: { ...seat, left: true } });
+        sendJson(response, 200, { left: true });
+        return true;
+      }
+      case `POST ${CLASS_PATHS.trainerExchange}`: {
+        checkFailureBudget(request);
+        const body = parse(trainerExchangeRequestSchema, await readJson(request));
+        if (!context.trainerLinkHash.value || hashCredential(body.code) !== context.trainerLinkHash.value) {
+          refuse(request, 403, 'link-used', 'This trainer link was used already or is not valid. Restart the class server for a new one.');
+        }
+        context.trainerLinkHash.value = undefined;
+        const credential = createCredential();
+        store.addTrainer(hashCredential(credential));
+        sendJson(response, 200, { credential });
+        return true;
+      }
+      case `GET ${CLASS_PATHS.trainerFeed}`: {
+        requireTrainer(request);
+        const after = Number(url.searchParams.get('after') ?? 0);
+        if (!Number.isInteger(after) || after < 0) throw new HttpError(400, 'bad-after', 'after must be a whole number.');
+        const backlog: FeedMessage[] = [hello(), ...store.eventsAfter(after).map((event): FeedMessage => ({ type: 'event', event }))];
+        feed.open(response, backlog);
+        return true;
+      }
+      case `POST ${CLASS_PATHS.trainerBroadcast}`: {
+        requireTrainer(request);
+        const body = parse(broadcastRequestSchema, await readJson(request));
+        const broadcast = body.text === '' ? null : { text: body.text, at: Date.now() };
+        store.setBroadcast(broadcast);
+        feed.publish({ type: 'broadcast', broadcast });
+        sendJson(response, 200, { broadcast });
+        return true;
+      }
+      case `PUT ${CLASS_PATHS.trainerRules}`: {
+        requireTrainer(request);
+        const rules = parse(stuckRulesSchema, await readJson(request));
+        store.setRules(rules);
+        feed.publish({ type: 'rules', rules });
+        sendJson(response, 200, rules);
+        return true;
+      }
+      case `GET ${CLASS_PATHS.trainerExport}`: {
+        requireTrainer(request);
+        const rows = benchRows();
+        if (url.searchParams.get('format') === 'csv') sendText(response, 200, 'text/csv; charset=utf-8', benchCsv(rows));
+        else sendJson(response, 200, { className: context.className, results: rows });
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  return { handle };
+}

@@ -1,0 +1,142 @@
+// The class server's memory: one SQLite file (node:sqlite) in the data folder. Every event
+// is stored once by its id (INSERT OR IGNORE), and stored before the server acknowledges
+// it, so a class server killed at any moment loses nothing it has answered for.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { DEFAULT_STUCK_RULES, stuckRulesSchema, type Broadcast, type ClassEvent, type Seat, type StoredEvent, type StuckRules } from '../../contracts/class-api.ts';
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS seats (
+    id TEXT PRIMARY KEY, name TEXT NOT NULL, credential_hash TEXT NOT NULL UNIQUE,
+    joined_at INTEGER NOT NULL, left INTEGER NOT NULL DEFAULT 0);
+  CREATE TABLE IF NOT EXISTS trainers (credential_hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, seat TEXT NOT NULL REFERENCES seats(id),
+    at INTEGER NOT NULL, received_at INTEGER NOT NULL, body TEXT NOT NULL);
+`;
+
+interface EventRow {
+  seq: number;
+  id: string;
+  seat: string;
+  at: number;
+  received_at: number;
+  body: string;
+}
+
+export class ClassStore {
+  private readonly db: DatabaseSync;
+
+  constructor(dataDir: string) {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    this.db = new DatabaseSync(join(dataDir, 'class.sqlite'));
+    // WAL with synchronous=NORMAL survives a killed process (not a power cut) without an fsync per event.
+    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
+    this.db.exec(SCHEMA);
+  }
+
+  meta(key: string): string | undefined {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row?.value;
+  }
+
+  setMeta(key: string, value: string): void {
+    this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
+  }
+
+  addSeat(seat: { id: string; name: string; credentialHash: string; joinedAt: number }): void {
+    this.db.prepare('INSERT INTO seats (id, name, credential_hash, joined_at) VALUES (?, ?, ?, ?)').run(seat.id, seat.name, seat.credentialHash, seat.joinedAt);
+  }
+
+  seatByCredential(credentialHash: string): Seat | undefined {
+    const row = this.db.prepare('SELECT id, name, joined_at, left FROM seats WHERE credential_hash = ?').get(credentialHash) as
+      | { id: string; name: string; joined_at: number; left: number }
+      | undefined;
+    return row && { id: row.id, name: row.name, joinedAt: row.joined_at, left: row.left === 1 };
+  }
+
+  seatNameTaken(name: string): boolean {
+    return this.db.prepare('SELECT 1 FROM seats WHERE name = ? AND left = 0').get(name) !== undefined;
+  }
+
+  markLeft(seatId: string): void {
+    this.db.prepare('UPDATE seats SET left = 1 WHERE id = ?').run(seatId);
+  }
+
+  seats(): Seat[] {
+    return (this.db.prepare('SELECT id, name, joined_at, left FROM seats ORDER BY joined_at, id').all() as { id: string; name: string; joined_at: number; left: number }[]).map(
+      (row) => ({ id: row.id, name: row.name, joinedAt: row.joined_at, left: row.left === 1 }),
+    );
+  }
+
+  seatCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM seats').get() as { n: number }).n;
+  }
+
+  addTrainer(credentialHash: string): void {
+    this.db.prepare('INSERT OR IGNORE INTO trainers (credential_hash, created_at) VALUES (?, ?)').run(credentialHash, Date.now());
+  }
+
+  isTrainer(credentialHash: string): boolean {
+    return this.db.prepare('SELECT 1 FROM trainers WHERE credential_hash = ?').get(credentialHash) !== undefined;
+  }
+
+  /** Stores a seat's events in one transaction; returns the ones that were new, with their seq. */
+  addEvents(seat: string, events: readonly ClassEvent[], receivedAt = Date.now()): StoredEvent[] {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO events (id, seat, at, received_at, body) VALUES (?, ?, ?, ?, ?)');
+    const added: StoredEvent[] = [];
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      for (const event of events) {
+        const result = insert.run(event.id, seat, event.at, receivedAt, JSON.stringify(event.body));
+        if (result.changes === 1) {
+          added.push({ seq: Number(result.lastInsertRowid), id: event.id, seat, at: event.at, receivedAt, body: event.body });
+        }
+      }
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+    return added;
+  }
+
+  /** Events after `seq`, oldest first. */
+  eventsAfter(seq: number, limit = 1_000_000): StoredEvent[] {
+    const rows = this.db.prepare('SELECT seq, id, seat, at, received_at, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(seq, limit) as unknown as EventRow[];
+    return rows.map((row) => ({ seq: row.seq, id: row.id, seat: row.seat, at: row.at, receivedAt: row.received_at, body: JSON.parse(row.body) }));
+  }
+
+  lastSeq(): number {
+    return (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events').get() as { seq: number }).seq;
+  }
+
+  eventCount(): number {
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n;
+  }
+
+  rules(): StuckRules {
+    const stored = this.meta('rules');
+    const parsed = stored ? stuckRulesSchema.safeParse(JSON.parse(stored)) : undefined;
+    return parsed?.success ? parsed.data : DEFAULT_STUCK_RULES;
+  }
+
+  setRules(rules: StuckRules): void {
+    this.setMeta('rules', JSON.stringify(rules));
+  }
+
+  broadcast(): Broadcast | null {
+    const stored = this.meta('broadcast');
+    return stored ? (JSON.parse(stored) as Broadcast) : null;
+  }
+
+  setBroadcast(broadcast: Broadcast | null): void {
+    this.setMeta('broadcast', JSON.stringify(broadcast));
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

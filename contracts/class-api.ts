@@ -1,0 +1,191 @@
+// The class server's API (class/, `npm run class`) and the participant runner's /api/class
+// routes (server/classroom/): who may call what is in docs/classroom.md. zod alone, like
+// every contract, so the dashboard, the participant's page and both servers share it.
+import { z } from './zod.ts';
+import { stepIdSchema } from './terminal-protocol.ts';
+
+
+/** Paths on the class server. */
+export const CLASS_PATHS = {
+  join: '/class/v1/join',
+  events: '/class/v1/events',
+  seat: '/class/v1/seat',
+  leave: '/class/v1/leave',
+  trainerExchange: '/class/v1/trainer/exchange',
+  trainerFeed: '/class/v1/trainer/feed',
+  trainerBroadcast: '/class/v1/trainer/broadcast',
+  trainerRules: '/class/v1/trainer/rules',
+  trainerExport: '/class/v1/trainer/export',
+  dashboard: '/dashboard',
+} as const;
+
+/** Paths on the participant's own runner (behind its credential), for the page. */
+export { RUNNER_CLASS_HELP_PATH, RUNNER_CLASS_LEAVE_PATH, RUNNER_CLASS_PATH } from './class-paths.ts';
+
+/** Largest request body the class server reads. */
+export const MAX_BODY_BYTES = 64 * 1024;
+/** Events per POST. */
+export const MAX_EVENTS_PER_BATCH = 100;
+/** Lines "Ask for help" shares, and characters per line. */
+export const MAX_HELP_LINES = 40;
+export const MAX_HELP_LINE_CHARS = 300;
+
+/** The class code: easy to type (no 0/O, 1/I/L), e.g. "K7QM-XP3D". It only lets a runner join. */
+export const CLASS_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const classCodeSchema = z.string().regex(/^[A-HJKMNP-Z2-9]{4}-[A-HJKMNP-Z2-9]{4}$/, 'a class code looks like K7QM-XP3D');
+
+/** A credential: 43 characters of base64url (32 random bytes). */
+export const credentialSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
+/** A seat's name as the participant chose it: shown to the trainer only. */
+export const seatNameSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .regex(/^[\p{L}\p{N} ._@-]+$/u, 'letters, digits, spaces and . _ @ - only');
+
+export const joinRequestSchema = z.object({ code: classCodeSchema, seat: seatNameSchema }).strict();
+export const joinResponseSchema = z
+  .object({ seatId: z.string(), seatName: z.string(), credential: credentialSchema, className: z.string() })
+  .strict();
+export type JoinResponse = z.infer<typeof joinResponseSchema>;
+
+/** An event id: a UUID the participant's runner makes; the class server stores each id once. */
+export const eventIdSchema = z.uuid();
+
+const STEP_STATUSES = ['running', 'passed', 'failed'] as const;
+const CHECK_STATUSES = ['ok', 'warn', 'fail', 'skip'] as const;
+
+export const stepEventSchema = z
+  .object({
+    kind: z.literal('step'),
+    step: stepIdSchema,
+    status: z.enum(STEP_STATUSES),
+    reason: z.string().max(40).regex(/^[a-z-]+$/).optional(),
+    knownError: z.string().max(60).regex(/^[a-z0-9-]+$/).optional(),
+    durationMs: z.number().int().min(0).max(86_400_000).optional(),
+    attempt: z.number().int().min(1).max(10_000),
+  })
+  .strict();
+
+export const doctorEventSchema = z
+  .object({
+    kind: z.literal('doctor'),
+    checks: z
+      .array(z.object({ id: z.string().max(60).regex(/^[a-z0-9:.-]+$/), status: z.enum(CHECK_STATUSES) }).strict())
+      .max(30),
+  })
+  .strict();
+
+export const benchEventSchema = z
+  .object({
+    kind: z.literal('bench'),
+    variant: z.string().max(40).regex(/^[a-z0-9-]+$/),
+    meanMs: z.number().min(0).max(3_600_000),
+    medianMs: z.number().min(0).max(3_600_000),
+    runs: z.number().int().min(1).max(1000),
+  })
+  .strict();
+
+export const helpEventSchema = z
+  .object({
+    kind: z.literal('help'),
+    step: stepIdSchema.optional(),
+    lines: z.array(z.string().max(MAX_HELP_LINE_CHARS)).max(MAX_HELP_LINES),
+  })
+  .strict();
+
+export const eventBodySchema = z.discriminatedUnion('kind', [stepEventSchema, doctorEventSchema, benchEventSchema, helpEventSchema]);
+export type EventBody = z.infer<typeof eventBodySchema>;
+
+/** What a runner sends: an id, the time it happened (ms since 1970, the runner's clock) and the body. */
+export const classEventSchema = z.object({ id: eventIdSchema, at: z.number().int().min(0), body: eventBodySchema }).strict();
+export type ClassEvent = z.infer<typeof classEventSchema>;
+
+export const eventBatchSchema = z.object({ events: z.array(classEventSchema).min(1).max(MAX_EVENTS_PER_BATCH) }).strict();
+/** Stored, then acknowledged: the ids the server now holds (new or seen before). */
+export const eventAckSchema = z.object({ stored: z.array(eventIdSchema) }).strict();
+
+export const broadcastSchema = z.object({ text: z.string().trim().max(500), at: z.number().int() }).strict();
+export type Broadcast = z.infer<typeof broadcastSchema>;
+
+/** GET seat: what a seat may read, its own name and the trainer's broadcast. Nothing about other seats. */
+export const seatViewSchema = z
+  .object({ className: z.string(), seatName: z.string(), broadcast: broadcastSchema.nullable() })
+  .strict();
+export type SeatView = z.infer<typeof seatViewSchema>;
+
+export const trainerExchangeRequestSchema = z.object({ code: credentialSchema }).strict();
+export const trainerExchangeResponseSchema = z.object({ credential: credentialSchema }).strict();
+
+export const broadcastRequestSchema = z.object({ text: z.string().trim().max(500) }).strict();
+
+/** When the dashboard marks a seat as stuck on a step; the trainer may change them. */
+export const stuckRulesSchema = z
+  .object({
+    /** Running longer than this many times the class median of the step's passing runs. */
+    medianFactor: z.number().min(1).max(100),
+    /** This many failures of the step in a row. */
+    failuresInRow: z.number().int().min(1).max(100),
+    /** A failure that matched a known error. */
+    knownError: z.boolean(),
+  })
+  .strict();
+export type StuckRules = z.infer<typeof stuckRulesSchema>;
+export const DEFAULT_STUCK_RULES: StuckRules = { medianFactor: 1.5, failuresInRow: 3, knownError: true };
+
+export const seatSchema = z
+  .object({ id: z.string(), name: z.string(), joinedAt: z.number(), left: z.boolean() })
+  .strict();
+export type Seat = z.infer<typeof seatSchema>;
+
+/** One stored event as the trainer sees it: the server's sequence number and the seat. */
+export const storedEventSchema = z
+  .object({ seq: z.number().int(), id: z.string(), seat: z.string(), at: z.number(), receivedAt: z.number(), body: eventBodySchema })
+  .strict();
+export type StoredEvent = z.infer<typeof storedEventSchema>;
+
+/** One message of the trainer's feed (Server-Sent Events, `data:` lines). */
+export const feedMessageSchema = z.discriminatedUnion('type', [
+  /** First on every (re)connect: the class as it is now; then the events after the seq the dashboard named. */
+  z
+    .object({ type: z.literal('hello'), className: z.string(), seats: z.array(seatSchema), rules: stuckRulesSchema, broadcast: broadcastSchema.nullable() })
+    .strict(),
+  z.object({ type: z.literal('event'), event: storedEventSchema }).strict(),
+  z.object({ type: z.literal('seat'), seat: seatSchema }).strict(),
+  z.object({ type: z.literal('rules'), rules: stuckRulesSchema }).strict(),
+  z.object({ type: z.literal('broadcast'), broadcast: broadcastSchema.nullable() }).strict(),
+]);
+export type FeedMessage = z.infer<typeof feedMessageSchema>;
+
+export const classErrorSchema = z.object({ error: z.string(), message: z.string() }).strict();
+
+/** What the participant's page learns from its own runner (GET /api/class). */
+export const runnerClassStateSchema = z.discriminatedUnion('joined', [
+  z.object({ joined: z.literal(false) }).strict(),
+  z
+    .object({
+      joined: z.literal(true),
+      /** connecting: not registered yet; connected: the last request got through; offline: retrying. */
+      connection: z.enum(['connecting', 'connected', 'offline']),
+      classOrigin: z.string(),
+      className: z.string(),
+      seatName: z.string(),
+      /** Events kept in the outbox, not yet acknowledged. */
+      pending: z.number().int(),
+      broadcast: broadcastSchema.nullable(),
+      /** The step "Ask for help" is about: the last one this runner ran. */
+      lastStep: z.string().nullable(),
+    })
+    .strict(),
+]);
+export type RunnerClassState = z.infer<typeof runnerClassStateSchema>;
+
+export const runnerHelpResponseSchema = z.object({ step: z.string().nullable(), lines: z.number().int() }).strict();
+
+/** One row of the class benchmark export (CSV and JSON), for the trainer only. */
+export const benchExportRowSchema = z
+  .object({ seat: z.string(), variant: z.string(), meanMs: z.number(), medianMs: z.number(), runs: z.number().int(), at: z.number() })
+  .strict();
+export type BenchExportRow = z.infer<typeof benchExportRowSchema>;

@@ -1,0 +1,207 @@
+// A participant's runner in a class: joins the class server once (the seat credential is
+// kept in the outbox file), then sends what the participant shares (step statuses, the
+// doctor's summary, benchmark results, help requests) in order, retrying with backoff while
+// the class server is unreachable, and picks up the trainer's broadcast. It sends nothing
+// else: no terminal contents and no typed commands.
+import { createHash, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import {
+  CLASS_PATHS,
+  eventAckSchema,
+  joinResponseSchema,
+  MAX_EVENTS_PER_BATCH,
+  seatViewSchema,
+  type Broadcast,
+  type ClassEvent,
+  type EventBody,
+  type RunnerClassState,
+} from '../../contracts/class-api.ts';
+import type { Log } from '../app/log.ts';
+import { Outbox } from './outbox.ts';
+import type { JoinTarget } from './join-url.ts';
+
+const BACKOFF_START_MS = 250;
+/** Kept short: after a class server restart, thirty runners should be back within seconds. */
+const BACKOFF_MAX_MS = 2_000;
+/** How often an idle link asks for the trainer's broadcast. */
+const POLL_MS = 1_500;
+const REQUEST_TIMEOUT_MS = 10_000;
+
+export interface ClassLinkOptions {
+  target: JoinTarget;
+  seat: string;
+  /** Folder of the outbox files (one per class). */
+  stateDir: string;
+  log: Log;
+}
+
+class Refused extends Error {
+  constructor(readonly status: number) {
+    super(`class server answered ${status}`);
+  }
+}
+
+export class ClassLink {
+  private readonly outbox: Outbox;
+  private connection: 'connecting' | 'connected' | 'offline' = 'connecting';
+  private broadcast: Broadcast | null = null;
+  private closed = false;
+  private wake: (() => void) | undefined;
+  private loop: Promise<void> | undefined;
+  private failures = 0;
+  /** Ends a request in flight when the runner stops, so that stopping never waits for the network. */
+  private readonly stopping = new AbortController();
+  /** Set by the step observer: the last step run, for "Ask for help". */
+  lastStep: string | null = null;
+  lastStepLines: string[] = [];
+  /** Called once after the first join (the runner then shares the doctor's summary). */
+  onJoined: (() => void) | undefined;
+
+  constructor(private readonly options: ClassLinkOptions) {
+    const key = createHash('sha256').update(`${options.target.origin} ${options.target.code} ${options.seat}`).digest('hex').slice(0, 16);
+    this.outbox = new Outbox(join(options.stateDir, `class-${key}.json`));
+  }
+
+  start(): void {
+    this.loop ??= this.run();
+  }
+
+  /** The next attempt number of a step (counted across restarts of the runner). */
+  nextAttempt(step: string): number {
+    const attempt = (this.outbox.attempts[step] ?? 0) + 1;
+    this.outbox.attempts[step] = attempt;
+    return attempt;
+  }
+
+  attemptOf(step: string): number {
+    return this.outbox.attempts[step] ?? 1;
+  }
+
+  /** Keeps an event in the outbox (on disk) and wakes the sender; returns it (undefined after leaving). */
+  record(body: EventBody): ClassEvent | undefined {
+    if (this.closed) return undefined;
+    const event = { id: randomUUID(), at: Date.now(), body };
+    this.outbox.add(event);
+    this.wake?.();
+    return event;
+  }
+
+  state(): RunnerClassState {
+    if (this.closed) return { joined: false };
+    return {
+      joined: true,
+      connection: this.connection,
+      classOrigin: this.options.target.origin,
+      className: this.outbox.seat?.className ?? '',
+      seatName: this.outbox.seat?.seatName ?? this.options.seat,
+      pending: this.outbox.size,
+      broadcast: this.broadcast,
+      lastStep: this.lastStep,
+    };
+  }
+
+  /** Leaves the class: tells the class server if it can, forgets the seat and the outbox. */
+  async leave(): Promise<void> {
+    const seat = this.outbox.seat;
+    await this.close();
+    if (seat) {
+      await fetch(`${this.options.target.origin}${CLASS_PATHS.leave}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${seat.credential}`, 'content-type': 'application/json' },
+        body: '{}',
+        signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      }).catch(() => undefined);
+    }
+    this.outbox.remove();
+  }
+
+  /** Stops sending; what is not sent stays in the outbox file for the next start. */
+  async close(): Promise<void> {
+    this.closed = true;
+    this.stopping.abort();
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    while (!this.closed) {
+      try {
+        if (!this.outbox.seat) await this.join();
+        else if (this.outbox.size > 0) await this.sendBatch();
+        else await this.poll();
+        this.connection = 'connected';
+        this.failures = 0;
+        if (this.outbox.size === 0) await this.sleep(POLL_MS);
+      } catch (error) {
+        if (error instanceof Refused && error.status === 401) {
+          // The class server no longer knows this seat (its data was wiped): join again, keep the events.
+          this.outbox.seat = null;
+          this.outbox.save();
+        }
+        this.connection = 'offline';
+        this.failures++;
+        const delay = Math.min(BACKOFF_MAX_MS, BACKOFF_START_MS * 2 ** Math.min(this.failures - 1, 10));
+        this.options.log('info', 'class-retry', { delay, error: error instanceof Error ? error.message : String(error) });
+        // Jitter: thirty laptops that lost the class server at once do not come back at once.
+        await this.sleep(delay * (0.75 + Math.random() * 0.5));
+      }
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolveSleep) => {
+      const timer = setTimeout(done, ms);
+      function done() {
+        clearTimeout(timer);
+        resolveSleep();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async join(): Promise<void> {
+    const answer = await this.request('POST', CLASS_PATHS.join, undefined, { code: this.options.target.code, seat: this.options.seat });
+    this.outbox.seat = joinResponseSchema.parse(answer);
+    this.outbox.save();
+    this.options.log('info', 'class-joined', { seat: this.outbox.seat.seatName });
+    this.onJoined?.();
+  }
+
+  private async sendBatch(): Promise<void> {
+    const batch = this.outbox.peek(MAX_EVENTS_PER_BATCH);
+    let answer;
+    try {
+      answer = eventAckSchema.parse(await this.request('POST', CLASS_PATHS.events, this.outbox.seat!.credential, { events: batch }));
+    } catch (error) {
+      // A batch the class server can never take (a newer runner's event, say) must not block
+      // every later one: drop it, say so, and go on. Unreachable servers and 401s are retried.
+      if (error instanceof Refused && (error.status === 400 || error.status === 413)) {
+        this.options.log('error', 'class-events-refused', { status: error.status, events: batch.length });
+        this.outbox.acknowledge(batch.map((event) => event.id));
+        return;
+      }
+      throw error;
+    }
+    this.outbox.acknowledge(answer.stored);
+  }
+
+  private async poll(): Promise<void> {
+    const view = seatViewSchema.parse(await this.request('GET', CLASS_PATHS.seat, this.outbox.seat!.credential));
+    this.broadcast = view.broadcast;
+  }
+
+  private async request(method: 'GET' | 'POST', path: string, credential: string | undefined, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${this.options.target.origin}${path}`, {
+      method,
+      headers: {
+        ...(credential ? { authorization: `Bearer ${credential}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      signal: AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), this.stopping.signal]),
+      redirect: 'error',
+    });
+    if (!response.ok) throw new Refused(response.status);
+    return response.json();
+  }
+}

@@ -1,0 +1,66 @@
+// The classroom part of a participant's runner, built by server/runner.ts when it was
+// started with --join: the link to the class server, the observer on the sessions, the
+// page's /api/class routes, and the doctor's summary shared once after joining.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { Log } from '../app/log.ts';
+import type { ApiRoute } from '../http/route-contract.ts';
+import { runDoctor } from '../doctor/doctor.ts';
+import { benchTap } from './bench-tap.ts';
+import { ClassLink } from './class-link.ts';
+import { classRoutes } from './class-routes.ts';
+import { parseJoinUrl } from './join-url.ts';
+import { StepObserver } from './step-observer.ts';
+
+export interface ClassroomOptions {
+  /** The URL `npm run class` printed. */
+  joinUrl: string;
+  /** The name the trainer sees; default: the user's login name. */
+  seat?: string;
+  /** Where the outbox is kept; default: the user's data folder. */
+  stateDir?: string;
+  /** Share the doctor's summary after joining (default true). */
+  shareDoctor?: boolean;
+}
+
+export interface Classroom {
+  observer: StepObserver;
+  /** Routes for the runner's /api list; `beforeBench` must come before the bench route. */
+  routes: ApiRoute;
+  beforeBench: ApiRoute;
+  link: ClassLink;
+  close(): Promise<void>;
+}
+
+export class BadJoinUrlError extends Error {
+  constructor(readonly url: string) {
+    super(`"${url}" is not a join link of a class server (http://HOST:PORT/join/CODE).`);
+  }
+}
+
+export function defaultSeatName(env: NodeJS.ProcessEnv = process.env): string {
+  const name = (env.USER || env.USERNAME || 'participant').replace(/[^\p{L}\p{N} ._@-]/gu, '').slice(0, 40);
+  return name || 'participant';
+}
+
+export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = process.platform === 'win32' ? (env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local')) : (env.XDG_DATA_HOME || join(homedir(), '.local', 'share'));
+  return join(base, 'wasm-docker-workshop', 'classroom');
+}
+
+export function startClassroom(options: ClassroomOptions, log: Log): Classroom {
+  const target = parseJoinUrl(options.joinUrl);
+  if (!target) throw new BadJoinUrlError(options.joinUrl);
+  const link = new ClassLink({ target, seat: options.seat ?? defaultSeatName(), stateDir: options.stateDir ?? defaultStateDir(), log });
+  const observer = new StepObserver(link);
+  if (options.shareDoctor ?? true) {
+    link.onJoined = () => {
+      void runDoctor({ lang: 'en' }).then(
+        (report) => link.record({ kind: 'doctor', checks: report.checks.slice(0, 30).map(({ id, status }) => ({ id, status })) }),
+        (error) => log('error', 'class-doctor-failed', { error: String(error) }),
+      );
+    };
+  }
+  link.start();
+  return { observer, link, routes: classRoutes({ link, observer }), beforeBench: benchTap(link), close: () => link.close() };
+}

@@ -1,0 +1,118 @@
+// The class server as the trainer runs it: `npm run class` as a child process on loopback,
+// with its own data folder; stop it politely or with SIGKILL and start it again on the
+// same port and data, as a crash and a restart would.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { once } from 'node:events';
+import { CLASS_PATHS } from '../../contracts/class-api.ts';
+
+export interface ClassProcess {
+  child: ChildProcess;
+  origin: string;
+  port: number;
+  joinUrl: string;
+  code: string;
+  trainerLink: string;
+  dataDir: string;
+  stderr(): string;
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+export async function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(joinPath(tmpdir(), `class-${prefix}-`));
+}
+
+export async function startClassProcess(options: { dataDir: string; port?: number; name?: string }): Promise<ClassProcess> {
+  const args = ['--import', 'tsx', 'class/app/cli.ts', '--port', String(options.port ?? 0), '--data', options.dataDir, ...(options.name ? ['--name', options.name] : [])];
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LANG: 'en_US.UTF-8', LC_ALL: '' } });
+  let out = '';
+  let err = '';
+  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
+  const ready = new Promise<{ joinUrl: string; trainerLink: string }>((resolveReady, rejectReady) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const join = /npm start -- --join (\S+)/.exec(out);
+      const link = /(http:\/\/\S+\/dashboard#trainer=\S+)/.exec(out);
+      if (join && link) resolveReady({ joinUrl: join[1], trainerLink: link[1] });
+    });
+    child.once('exit', (code) => rejectReady(new Error(`class server exited with ${code}: ${err}`)));
+    setTimeout(() => rejectReady(new Error(`class server did not print its links in 60 s: ${out} ${err}`)), 60_000).unref();
+  });
+  const { joinUrl, trainerLink } = await ready;
+  const url = new URL(joinUrl);
+  return {
+    child,
+    origin: url.origin,
+    port: Number(url.port),
+    joinUrl,
+    code: url.pathname.split('/').pop()!,
+    trainerLink,
+    dataDir: options.dataDir,
+    stderr: () => err,
+    async kill(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill(signal);
+      await exited;
+    },
+  };
+}
+
+export async function removeDir(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+}
+
+/** Trades the one-time link's code for a trainer credential, as the dashboard page does. */
+export async function trainerCredential(server: ClassProcess): Promise<string> {
+  const code = new URL(server.trainerLink).hash.replace('#trainer=', '');
+  const response = await fetch(`${server.origin}${CLASS_PATHS.trainerExchange}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
+  if (!response.ok) throw new Error(`exchange answered ${response.status}`);
+  return ((await response.json()) as { credential: string }).credential;
+}
+
+export async function joinClass(server: ClassProcess, seat: string): Promise<{ credential: string; seatId: string; seatName: string }> {
+  const response = await fetch(`${server.origin}${CLASS_PATHS.join}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: server.code, seat }) });
+  if (!response.ok) throw new Error(`join answered ${response.status}`);
+  return (await response.json()) as { credential: string; seatId: string; seatName: string };
+}
+
+/** Reads the trainer's feed from `after` until `until` says enough (or the timeout), then closes it. */
+export async function readFeed(origin: string, credential: string, until: (messages: unknown[]) => boolean, after = 0, timeoutMs = 20_000): Promise<unknown[]> {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const messages: unknown[] = [];
+  try {
+    const response = await fetch(`${origin}${CLASS_PATHS.trainerFeed}?after=${after}`, { headers: { authorization: `Bearer ${credential}` }, signal: controller.signal });
+    if (!response.ok) throw new Error(`feed answered ${response.status}`);
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      let end: number;
+      while ((end = buffer.indexOf('\n\n')) !== -1) {
+        const data = buffer.slice(0, end).split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('');
+        buffer = buffer.slice(end + 2);
+        if (data) messages.push(JSON.parse(data));
+      }
+      if (until(messages)) break;
+    }
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  return messages;
+}
+
+export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolveSleep) => setTimeout(resolveSleep, 100));
+  }
+}

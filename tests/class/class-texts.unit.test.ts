@@ -1,0 +1,39 @@
+// The class server's, the kit's and the class box's texts exist in both languages with the
+// same keys and placeholders, so German and English cannot drift apart.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import de from '../../content/locales/de/class.json' with { type: 'json' };
+import en from '../../content/locales/en/class.json' with { type: 'json' };
+import pageDe from '../../content/i18n/de.json' with { type: 'json' };
+import pageEn from '../../content/i18n/en.json' with { type: 'json' };
+import runnerDe from '../../content/locales/de/runner.json' with { type: 'json' };
+import runnerEn from '../../content/locales/en/runner.json' with { type: 'json' };
+
+const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+
+function flatten(value: unknown, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  if (typeof value === 'string') out.set(prefix, value);
+  else if (value && typeof value === 'object') for (const [key, inner] of Object.entries(value)) for (const [k, v] of flatten(inner, prefix ? `${prefix}.${key}` : key)) out.set(k, v);
+  return out;
+}
+
+function samePlaces(a: Map<string, string>, b: Map<string, string>, what: string) {
+  assert.deepEqual([...a.keys()].sort(), [...b.keys()].sort(), `${what}: the same keys`);
+  for (const [key, text] of a) {
+    assert.ok(text.trim() && b.get(key)!.trim(), `${what} ${key} is not empty`);
+    assert.deepEqual(placeholders(text), placeholders(b.get(key)!), `${what} ${key}: the same placeholders`);
+  }
+}
+
+test('class.json: the same keys and placeholders in de and en', () => samePlaces(flatten(de), flatten(en), 'class.json'));
+
+test('the class box texts and the --join texts exist in both languages', () => {
+  const only = (table: Record<string, string>) => new Map(Object.entries(table).filter(([key]) => key.startsWith('workshop.class.')));
+  const page = only(pageEn);
+  assert.ok(page.size >= 15);
+  samePlaces(page, only(pageDe), 'i18n');
+  for (const key of ['classJoining', 'joinBadUrl'] as const) assert.deepEqual(placeholders(runnerDe.cli[key]), placeholders(runnerEn.cli[key]));
+  assert.match(runnerEn.cli.usage, /--join URL/);
+  assert.match(runnerDe.cli.usage, /--join URL/);
+});

@@ -7,6 +7,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchRoutes, type BenchRouteOptions } from './bench/http-route.ts';
 import { doctorRoutes } from './doctor/http-route.ts';
+import { fileRoutes } from './files/http-route.ts';
 import type { ApiRoute } from './http/route-contract.ts';
 import { createToken, TokenGuard } from './security/token.ts';
 import { createHttpApp } from './http/http-app.ts';
@@ -133,6 +134,7 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
     apiRoutes: [
       doctorRoutes({ log }),
       workspaceResetRoute({ sessions: registry, fixturesDir, log }),
+      fileRoutes({ sessions: registry, fixturesDir, log }),
       benchRoutes({ log, ...options.bench }),
       ...(options.extraRoutes ?? []),
     ],

@@ -76,6 +76,7 @@ class TerminalDock extends HTMLElement {
     registerDock({
       run: (step) => this.run(step),
       resetWorkspace: () => this.resetWorkspace(),
+      session: () => this.sessionId(),
     });
 
     void this.probe().then((available) => {
@@ -114,6 +115,14 @@ class TerminalDock extends HTMLElement {
       if (!session.run(step)) return false;
     }
     return true;
+  }
+
+  /** The session id for the editor: the terminal is opened (unfocused) and connected first. */
+  private async sessionId(): Promise<string | undefined> {
+    const session = await this.open({ focus: false });
+    if (!session) return undefined;
+    await this.whenConnected();
+    return getRunnerState() === 'connected' ? (storage('session')?.getItem(SESSION_KEY) ?? undefined) : undefined;
   }
 
   private whenConnected(): Promise<void> {

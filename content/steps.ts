@@ -49,6 +49,24 @@ export const steps = defineSteps([
     timeoutSeconds: 300,
   },
   {
+    // The same exercise as a Wasm container, where the preflight finds a runtime for Docker.
+    id: 'hello-own-container',
+    dir: 'hello',
+    command:
+      'docker build --platform wasi/wasm -f Dockerfile.prebuilt -t demo/rust_hello_own . && ' +
+      'docker run --rm --network none --pull=never --runtime=io.containerd.wasmtime.v1 --platform=wasi/wasm demo/rust_hello_own',
+    check: {
+      command:
+        "want=$(sed -n 's/^ *let s *: *&str *= *\"\\(.*\\)\";.*/\\1/p' src/main.rs); " +
+        'got=$(docker run --rm --network none --pull=never --runtime=io.containerd.wasmtime.v1 --platform=wasi/wasm demo/rust_hello_own); ' +
+        '[ -n "$want" ] && [ "$got" = "$want" ] && echo "greeting matches $(basename src/main.rs)"',
+      expect: 'greeting matches main.rs',
+    },
+    needs: ['hello-rebuild-own'],
+    requires: ['docker', 'containerd-store', 'wasm-runtime'],
+    timeoutSeconds: 300,
+  },
+  {
     id: 'cargo-build-wasm',
     dir: 'hello',
     command: 'cargo build --target wasm32-wasip1 --release',

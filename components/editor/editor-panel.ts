@@ -105,10 +105,30 @@ class EditorPanel {
     this.diffButton.addEventListener('click', () => this.toggleDiff());
     this.resetButton.addEventListener('click', () => void this.reset());
     this.closeButton.addEventListener('click', () => this.close());
+    // Escape anywhere in the panel (the tree, the conflict's buttons) leaves it too.
+    this.root.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape' && !event.defaultPrevented) this.leave();
+    });
     // Back from the terminal or another window: has the file changed meanwhile?
     window.addEventListener('focus', () => {
       if (this.root.isConnected) void this.checkDisk();
     });
+  }
+
+  /**
+   * Calls the file API with this tab's session; when the runner no longer knows it (the
+   * shell ended, a new one started), asks the dock for the current session once and retries.
+   */
+  private async withSession<T>(call: (session: string) => Promise<T>): Promise<T> {
+    try {
+      return await call(this.session);
+    } catch (error) {
+      if (!(error instanceof FileApiError && error.code === 'unknown-session')) throw error;
+      const fresh = await getDock()?.session();
+      if (!fresh || fresh === this.session) throw error;
+      this.session = fresh;
+      return call(fresh);
+    }
   }
 
   private get dirty(): boolean {
@@ -132,7 +152,7 @@ class EditorPanel {
     this.session = session;
     const slash = action.path.indexOf('/');
     try {
-      this.files = await listFiles(session, slash > 0 ? action.path.slice(0, slash) : undefined);
+      this.files = await this.withSession((id) => listFiles(id, slash > 0 ? action.path.slice(0, slash) : undefined));
     } catch (error) {
       this.files = [];
       this.sayError(error);
@@ -144,7 +164,7 @@ class EditorPanel {
   /** Reads `path` from the workspace into the editor. */
   private async load(path: string): Promise<void> {
     try {
-      const file = await readFile(this.session, path);
+      const file = await this.withSession((id) => readFile(id, path));
       this.path = path;
       this.disk = { text: file.text, version: file.version };
       this.original = file.original;
@@ -167,7 +187,7 @@ class EditorPanel {
   private async save(): Promise<void> {
     const text = this.view.text;
     try {
-      const written = await writeFile(this.session, this.path, text, this.disk.version);
+      const written = await this.withSession((id) => writeFile(id, this.path, text, this.disk.version));
       this.disk = { text, version: written.version };
       this.changed = written.changed;
       this.hideConflict();
@@ -185,7 +205,7 @@ class EditorPanel {
     if (!this.session || !this.path || !this.conflict.hidden) return Promise.resolve();
     this.checking ??= (async () => {
       try {
-        const file = await readFile(this.session, this.path);
+        const file = await this.withSession((id) => readFile(id, this.path));
         if (file.version === this.disk.version) return;
         if (!this.dirty) {
           this.disk = { text: file.text, version: file.version };
@@ -257,7 +277,7 @@ class EditorPanel {
   private async reset(): Promise<void> {
     if (!confirm(fill(this.labels.resetConfirm, { path: this.path }))) return;
     try {
-      const file = await resetFile(this.session, this.path);
+      const file = await this.withSession((id) => resetFile(id, this.path));
       this.disk = { text: file.text, version: file.version };
       this.changed = false;
       this.view.replace(file.text);

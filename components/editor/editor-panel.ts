@@ -169,8 +169,10 @@ class EditorPanel {
       this.disk = { text: file.text, version: file.version };
       this.original = file.original;
       this.changed = file.changed;
-      this.title.textContent = path;
       await this.view.show(path, file.text, fill(this.labels.code, { path }));
+      // Only now: what the reader types from here on belongs to this file.
+      this.title.textContent = path;
+      this.root.dataset.file = path;
       this.hideConflict();
       this.diff.hidden = true;
       this.diffButton.setAttribute('aria-expanded', 'false');
@@ -242,7 +244,7 @@ class EditorPanel {
         element('figure', {}, element('figcaption', {}, this.labels.conflictDisk), element('pre', { className: 'editor-conflict-disk' }, disk.text)),
         element('figure', {}, element('figcaption', {}, this.labels.conflictMine), element('pre', { className: 'editor-conflict-mine' }, mine)),
       ),
-      renderDiff(diff, fill(this.labels.diffTitle, { added: diff.added, removed: diff.removed })),
+      renderDiff(diff, fill(this.labels.conflictDiff, { added: diff.added, removed: diff.removed })),
       element('p', { className: 'editor-conflict-actions' }, keep, take, later),
     );
     this.conflict.setAttribute('role', 'group');

@@ -40,7 +40,7 @@ async function openEditor(page: Page, path: string): Promise<void> {
   const action = page.locator(`workshop-edit-fixture[data-path="${path}"] .edit-open`);
   await action.waitFor({ state: 'visible', timeout: 30_000 });
   await action.click();
-  await page.waitForFunction((p) => document.querySelector('.workshop-editor .editor-title')?.textContent === p, path, { timeout: 60_000 });
+  await page.waitForSelector(`.workshop-editor[data-file="${path}"]`, { timeout: 60_000 });
   await code(page).waitFor({ state: 'visible' });
 }
 

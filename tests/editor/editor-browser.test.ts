@@ -145,6 +145,30 @@ describe('editing an example file in the page', () => {
     }
   });
 
+  test('keyboard only: Enter on Edit puts the focus in the editor, Ctrl+S saves, Escape leaves', async () => {
+    const context = await newStepsContext(browser);
+    try {
+      const { page, errors } = await openThroughRunner(context, runner, '/en/build/');
+      const button = page.locator('workshop-edit-fixture[data-path="hello/Cargo.toml"] .edit-open');
+      await button.waitFor({ state: 'visible', timeout: 30_000 });
+      await button.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.workshop-editor[data-file="hello/Cargo.toml"]', { timeout: 60_000 });
+      assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('cm-content')), true, 'the editor has the focus');
+      assert.match((await code(page).getAttribute('aria-label')) ?? '', /Escape leaves the editor/);
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText('\n# typed with the keyboard\n');
+      await page.keyboard.press('Control+S');
+      await page.waitForSelector('.workshop-editor[data-unsaved="false"][data-changed="true"]');
+      assert.match(await fileOnDisk(page, 'hello/Cargo.toml'), /# typed with the keyboard/);
+      await page.keyboard.press('Escape');
+      assert.equal(await page.evaluate(() => document.activeElement?.closest('workshop-edit-fixture')?.getAttribute('data-path')), 'hello/Cargo.toml');
+      assert.deepEqual(errors, [], 'no console errors');
+    } finally {
+      await context.close();
+    }
+  });
+
   test('de: the Edit action and the editor speak German', async () => {
     const context = await newStepsContext(browser);
     try {

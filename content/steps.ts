@@ -3,6 +3,16 @@
 // Test containers must never reach the network or pull: --network none --pull=never.
 import { defineSteps } from '../contracts/step-schema.ts';
 
+/**
+ * Rebuilds `<name>.wasm` from the reader's own src/main.rs with whichever Rust on this
+ * machine has a WASI preview 1 standard library: rustup's (target wasm32-wasip1, Rust
+ * 1.78 and later) or Debian's rustc with libstd-rust-dev-wasm32 (still called wasm32-wasi).
+ */
+const rebuildWasm = (name: string) =>
+  'for r in rustc /usr/bin/rustc; do for t in wasm32-wasip1 wasm32-wasi; do ' +
+  '[ -d "$($r --print sysroot 2>/dev/null)/lib/rustlib/$t" ] && break 2; done; done; ' +
+  `echo "$r, target $t"; $r --edition 2021 -O --target $t -o ${name}.wasm src/main.rs`;
+
 export const steps = defineSteps([
   // ---- docker-desktop-setup ----
   { id: 'docker-version', title: { de: 'Docker-Version anzeigen', en: 'Show the Docker version' }, command: "docker version --format '{{.Server.Version}}'", requires: ['docker'], timeoutSeconds: 30 },
@@ -64,6 +74,43 @@ export const steps = defineSteps([
   // ---- docker-build ----
   { id: 'hello-node-wasi', title: { de: 'Hello mit Node ausführen', en: 'Run hello with Node' }, dir: 'hello', command: 'node ../run-wasi.mjs hello.wasm', expect: 'Hello WebAssembly in Docker!', timeoutSeconds: 30 },
   {
+    // Exercise: the reader changed the greeting in the editor. The check compares what the
+    // new module prints with the string in their main.rs (docs/steps.md, "Exercises").
+    id: 'hello-rebuild-own',
+    title: { de: 'Eigenes hello.wasm neu bauen und ausführen', en: 'Rebuild and run your own hello.wasm' },
+    powershellNote: 'bash-only',
+    dir: 'hello',
+    command: `${rebuildWasm('hello')} && node ../run-wasi.mjs hello.wasm`,
+    check: {
+      command:
+        "want=$(sed -n 's/^ *let s *: *&str *= *\"\\(.*\\)\";.*/\\1/p' src/main.rs); " +
+        'got=$(node ../run-wasi.mjs hello.wasm); [ -n "$want" ] && [ "$got" = "$want" ] && echo "greeting matches $(basename src/main.rs)"',
+      expect: 'greeting matches main.rs',
+    },
+    requires: ['rustc'],
+    timeoutSeconds: 300,
+  },
+  {
+    // The same exercise as a Wasm container, where the preflight finds a runtime for Docker.
+    id: 'hello-own-container',
+    title: { de: 'Eigenes hello.wasm als Wasm-Container ausführen', en: 'Run your own hello.wasm as a Wasm container' },
+    powershellNote: 'bash-only',
+    dir: 'hello',
+    command:
+      'docker build --platform wasi/wasm -f Dockerfile.prebuilt -t demo/rust_hello_own . && ' +
+      'docker run --rm --network none --pull=never --runtime=io.containerd.wasmtime.v1 --platform=wasi/wasm demo/rust_hello_own',
+    check: {
+      command:
+        "want=$(sed -n 's/^ *let s *: *&str *= *\"\\(.*\\)\";.*/\\1/p' src/main.rs); " +
+        'got=$(docker run --rm --network none --pull=never --runtime=io.containerd.wasmtime.v1 --platform=wasi/wasm demo/rust_hello_own); ' +
+        '[ -n "$want" ] && [ "$got" = "$want" ] && echo "greeting matches $(basename src/main.rs)"',
+      expect: 'greeting matches main.rs',
+    },
+    needs: ['hello-rebuild-own'],
+    requires: ['docker', 'containerd-store', 'wasm-runtime'],
+    timeoutSeconds: 300,
+  },
+  {
     id: 'cargo-build-wasm', title: { de: 'Hello nach Wasm kompilieren', en: 'Compile hello to Wasm' },
     dir: 'hello',
     command: 'cargo build --target wasm32-wasip1 --release',
@@ -108,6 +155,22 @@ export const steps = defineSteps([
 
   // ---- performance ----
   { id: 'fib-node-wasi', title: { de: 'Fibonacci mit Node ausführen', en: 'Run Fibonacci with Node' }, dir: 'fibonacci', command: 'node ../run-wasi.mjs fibonacci.wasm', expect: 'Fibonacci(35) = 9227465', timeoutSeconds: 60 },
+  {
+    // Exercise: the reader changed n in the editor; rebuilt, run and timed under Node's WASI.
+    id: 'fib-rebuild-own',
+    title: { de: 'Eigenes fibonacci.wasm neu bauen und messen', en: 'Rebuild and measure your own fibonacci.wasm' },
+    powershellNote: 'bash-script',
+    dir: 'fibonacci',
+    command: `${rebuildWasm('fibonacci')} && node ../run-wasi.mjs fibonacci.wasm && ./measureAvgTime.sh "node ../run-wasi.mjs fibonacci.wasm" 3`,
+    check: {
+      command:
+        "n=$(sed -n 's/^ *let n *= *\\([0-9]*\\);.*/\\1/p' src/main.rs); " +
+        'node ../run-wasi.mjs fibonacci.wasm | grep -q "^Fibonacci($n) = " && [ -n "$n" ] && echo "n matches $(basename src/main.rs)"',
+      expect: 'n matches main.rs',
+    },
+    requires: ['rustc'],
+    timeoutSeconds: 600,
+  },
   {
     id: 'fib-build-native', title: { de: 'Fibonacci nativ kompilieren', en: 'Compile Fibonacci natively' },
     dir: 'fibonacci',

@@ -25,6 +25,7 @@ export const POWERSHELL_NOTES = [
   'bash-script', // the step runs a bash script
   'linux-binary', // the step must produce a Linux program, which Windows' tools do not
   'linux-engine', // the step sets up Docker Engine on Linux; Docker Desktop readers skip it
+  'bash-only', // the step uses bash syntax for which PowerShell has no short form (an exercise's check)
 ] as const;
 export const powershellNoteSchema = z.enum(POWERSHELL_NOTES);
 export type PowershellNote = z.infer<typeof powershellNoteSchema>;

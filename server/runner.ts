@@ -7,6 +7,7 @@ import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { benchRoutes, type BenchRouteOptions } from './bench/http-route.ts';
 import { doctorRoutes } from './doctor/http-route.ts';
+import { fileRoutes } from './files/http-route.ts';
 import type { ApiRoute } from './http/route-contract.ts';
 import { createToken, TokenGuard } from './security/token.ts';
 import { createHttpApp } from './http/http-app.ts';
@@ -181,6 +182,7 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
       workspaceResetRoute({ sessions: registry, ownerOf: (request) => guard.ownerOf(request), fixturesDir, log }),
       classroom?.routes ?? classRoutes({}),
       ...(classroom ? [classroom.beforeBench] : []),
+      fileRoutes({ sessions: registry, ownerOf: (request) => guard.ownerOf(request), fixturesDir, log }),
       benchRoutes({ log, ...options.bench }),
       ...(options.extraRoutes ?? []),
     ],

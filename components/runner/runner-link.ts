@@ -39,6 +39,11 @@ export interface TerminalDockApi {
   check(step: string): Promise<boolean>;
   /** Re-seeds the session's workspace from the fixtures. */
   resetWorkspace(): Promise<void>;
+  /**
+   * The id of this tab's session, starting the terminal if needed (the editor works in
+   * its workspace); undefined when no runner is reachable.
+   */
+  session(): Promise<string | undefined>;
 }
 
 /** sessionStorage key of the runner's session id for this tab (from the hello message). */

@@ -82,6 +82,7 @@ class TerminalDock extends HTMLElement {
       run: (step) => this.run(step, 'run'),
       check: (step) => this.run(step, 'check'),
       resetWorkspace: () => this.resetWorkspace(),
+      session: () => this.sessionId(),
     });
 
     void this.probe().then((available) => {
@@ -121,6 +122,14 @@ class TerminalDock extends HTMLElement {
       if (!send()) return false;
     }
     return true;
+  }
+
+  /** The session id for the editor: the terminal is opened (unfocused) and connected first. */
+  private async sessionId(): Promise<string | undefined> {
+    const session = await this.open({ focus: false });
+    if (!session) return undefined;
+    await this.whenConnected();
+    return getRunnerState() === 'connected' ? (storage('session')?.getItem(SESSION_KEY) ?? undefined) : undefined;
   }
 
   private whenConnected(): Promise<void> {

@@ -80,6 +80,12 @@ export class SessionRegistry implements WorkspaceUsers {
     return entry && !entry.session.ended ? entry : undefined;
   }
 
+  /** The workspace of a live session, for the browser that owns it only (the file routes). */
+  workspaceOf(id: string, owner: string): string | undefined {
+    const entry = this.get(id);
+    return entry && entry.owner === owner ? entry.session.workspaceDir : undefined;
+  }
+
   /** The owner's workspace folder; created from the fixtures if it does not exist (yet or any more). */
   workspaceFor(owner: string): Promise<string> {
     const previous = this.workspaces.get(owner) ?? Promise.resolve('');

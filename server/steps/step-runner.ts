@@ -19,6 +19,13 @@ const CLEAR_LINE_ATTEMPTS = 4;
 const CLEAR_LINE_WAIT_MS = 750;
 /** After Ctrl-C, how long to wait for the prompt before giving up on the shell. */
 const INTERRUPT_GRACE_MS = 3_000;
+/**
+ * Longest wait, after a prompt, for the shell's line editor to take over the terminal
+ * (shells that never announce it, such as PowerShell, just wait this long).
+ */
+const LINE_EDITOR_WAIT_MS = 300;
+/** Readline and zle switch bracketed paste on when they start reading a line. */
+const LINE_EDITOR_READY = '\x1b[?2004h';
 /** Output kept per command for the expect check and the hint (the end matters most). */
 const MAX_CAPTURE_BYTES = 1024 * 1024;
 
@@ -40,13 +47,46 @@ export class StepRunner {
   private running: string | undefined;
   /** Steps that passed (by Run or Check) in this session, and have not failed since. */
   private readonly passed = new Set<string>();
+  /**
+   * Whether the line editor reads the terminal since the last prompt. Between the prompt
+   * hook and that moment the tty is in cooked mode and would echo typed text once more,
+   * before the line editor shows it again: the command would appear twice.
+   */
+  private lineEditorReady = false;
+  private readonly lineEditorWaiters = new Set<() => void>();
 
   constructor(
     private readonly session: Session,
     private readonly steps: ReadonlyMap<string, Step>,
     /** Aborted when the session ends: every wait stops at once. */
     private readonly ended: AbortSignal,
-  ) {}
+  ) {
+    const stop = session.subscribe((event) => {
+      if (!Buffer.isBuffer(event)) {
+        if (event.kind === 'prompt') this.lineEditorReady = false;
+      } else if (event.includes(LINE_EDITOR_READY)) {
+        this.lineEditorReady = true;
+        for (const wake of [...this.lineEditorWaiters]) wake();
+      }
+    });
+    ended.addEventListener('abort', stop, { once: true });
+  }
+
+  /** Resolves once the line editor reads the terminal (or after LINE_EDITOR_WAIT_MS). */
+  private lineEditor(): Promise<void> {
+    if (this.lineEditorReady || this.ended.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.lineEditorWaiters.delete(done);
+        this.ended.removeEventListener('abort', done);
+        resolve();
+      };
+      const timer = setTimeout(done, LINE_EDITOR_WAIT_MS);
+      this.lineEditorWaiters.add(done);
+      this.ended.addEventListener('abort', done, { once: true });
+    });
+  }
 
   get runningStep(): string | undefined {
     return this.running;
@@ -232,7 +272,8 @@ export class StepRunner {
       const onEnded = () => finish({ shellExited: true });
       ended.addEventListener('abort', onEnded, { once: true });
 
-      session.type(enter ? typedCommand(text, session.shellKind === 'powershell') : text);
+      const keys = enter ? typedCommand(text, session.shellKind === 'powershell') : text;
+      void this.lineEditor().then(() => session.type(keys));
     });
   }
 }

@@ -76,7 +76,7 @@ describe('running a step', () => {
       assert.match(exitCode ?? '', /^[1-9]\d*$/, 'a non-zero exit code is shown');
       assert.match(await stepLocator(page, failing).locator('.step-status').textContent() ?? '', new RegExp(`exit code ${exitCode}`));
 
-      for (const id of dependants) await waitForStatus(page, id, ['skipped'], 5_000);
+      for (const id of dependants) await waitForStatus(page, id, ['skipped'], 20_000);
       // Pressing Run on a skipped step does not run it either.
       await stepLocator(page, dependants[0]).getByRole('button', { name: 'Run', exact: true }).click();
       await page.waitForTimeout(1_000);
@@ -89,8 +89,8 @@ describe('running a step', () => {
 
       // The skip is kept across pages and reloads: it comes from the saved progress.
       await page.reload();
-      for (const id of dependants) await waitForStatus(page, id, ['skipped'], 5_000);
-      await waitForStatus(page, failing, ['failed'], 5_000);
+      for (const id of dependants) await waitForStatus(page, id, ['skipped'], 20_000);
+      await waitForStatus(page, failing, ['failed'], 20_000);
     } finally {
       await context.close();
     }

@@ -305,6 +305,8 @@ describe('opened without the ready link', () => {
       await stepLocator(page, HELLO.id).getByRole('button', { name: 'Run', exact: true }).click();
       const help = page.locator('workshop-terminal-dock .dock-help');
       await help.waitFor({ state: 'visible' });
+      // The panel opens at once; its text follows when the second probe has answered.
+      await page.waitForFunction((el) => /open the link that npm start printed/.test(el?.textContent ?? ''), await help.elementHandle(), { timeout: 10_000 }).catch(() => {});
       assert.match(await help.innerText(), /open the link that npm start printed/);
       assert.equal(await stepLocator(page, HELLO.id).getAttribute('data-status'), 'idle');
     } finally {

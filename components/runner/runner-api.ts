@@ -126,8 +126,9 @@ export async function probeRunner(): Promise<Probe> {
     const health = await runnerFetch(HEALTH_PATH);
     if (!health.ok || !(await contracts()).healthResponseSchema.safeParse(await health.json()).success) return 'absent';
     // Opened without the link that `npm start` prints: the runner would refuse the socket.
+    // 429 means the same after many failed checks (the runner's failure limiter): still no access.
     const auth = await runnerFetch(AUTH_PATH);
-    return auth.status === 401 ? 'locked' : 'available';
+    return auth.status === 401 || auth.status === 429 ? 'locked' : 'available';
   } catch {
     return 'absent';
   }

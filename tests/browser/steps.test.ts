@@ -293,7 +293,12 @@ describe('copy and keyboard', () => {
       // Tab goes to the shell inside the terminal; Shift+Tab always leads out again.
       await page.locator('workshop-terminal-dock .xterm-helper-textarea').focus();
       await page.keyboard.press('Shift+Tab');
-      assert.equal(await page.evaluate(() => document.activeElement?.classList.contains('xterm-helper-textarea')), false);
+      // xterm.js sits in a shadow root: look at the focus inside it, not at its host.
+      const inTerminal = await page.evaluate(() => {
+        const active = document.activeElement;
+        return (active?.shadowRoot?.activeElement ?? active)?.classList.contains('xterm-helper-textarea') ?? false;
+      });
+      assert.equal(inTerminal, false);
     } finally {
       await context.close();
     }

@@ -23,7 +23,9 @@ after(async () => {
 async function rowPixels(page: Page, text: string, cells: number): Promise<Buffer> {
   const box = await page.evaluate(
     ({ text, cells }) => {
-      const rows = [...document.querySelectorAll('workshop-terminal-dock .xterm-rows > div')];
+      // xterm.js lives in the dock screen's shadow root (components/terminal/terminal-session.ts).
+      const screen = document.querySelector('workshop-terminal-dock .dock-screen');
+      const rows = [...(screen?.shadowRoot ?? document).querySelectorAll('.xterm-rows > div')];
       const row = rows.find((r) => (r.textContent ?? '').trimEnd() === text);
       if (!row) return undefined;
       const rect = row.getBoundingClientRect();

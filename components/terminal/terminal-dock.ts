@@ -64,6 +64,12 @@ class TerminalDock extends HTMLElement {
     this.stateText = this.querySelector('.dock-state')!;
     this.notice = this.querySelector('.dock-notice')!;
     this.grip = this.querySelector('.dock-grip')!;
+    // The markup says how to start the runner (right without JavaScript); until the probe
+    // has answered, say that we are looking, not that nothing is there.
+    if (getRunnerState() === 'unknown') {
+      this.helpText.textContent = this.labels.probing;
+      this.help.querySelector<HTMLElement>('.dock-help-start')!.hidden = true;
+    }
     this.where = this.querySelector('.dock-where')!;
 
     // Read before collapsing: collapsing forgets it.

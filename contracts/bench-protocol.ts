@@ -119,6 +119,7 @@ export type BenchRequest = z.infer<typeof benchRequestSchema>;
 export const unavailableReasonSchema = z.enum([
   'no-docker', // no Docker daemon answers
   'no-image', // the variant's image is not built on this machine
+  'no-wasm-support', // the doctor found this Docker cannot run Wasm at all (no containerd image store, or an Engine too old); detail: the Engine version
   'runtime-unusable', // the Wasm runtime is not registered or cannot run the image (the doctor's verdict says why)
   'no-rustc', // no Rust compiler for the native variant
   'build-failed', // building the native program failed

@@ -298,11 +298,19 @@ export class BenchChart extends HTMLElement {
   private renderSkipped(variants: readonly VariantInfo[]): void {
     const list = this.el<HTMLUListElement>('.bench-chart__skipped');
     list.replaceChildren();
+    // One line per reason and detail: one root cause (e.g. no Wasm support) is said once.
+    const groups = new Map<string, VariantInfo[]>();
     for (const v of variants) {
       if (v.available || v.reason === 'not-requested') continue;
+      const key = `${v.reason ?? 'unknown'}\n${v.detail ?? ''}`;
+      groups.set(key, [...(groups.get(key) ?? []), v]);
+    }
+    for (const group of groups.values()) {
+      const first = group[0]!;
       const item = document.createElement('li');
-      item.dataset.variant = v.id;
-      item.textContent = `${this.variantName(v.id)}: ${this.t(`reason.${v.reason ?? 'unknown'}`, { detail: v.detail ?? '' })}`;
+      item.dataset.variant = group.map((v) => v.id).join(' ');
+      const names = group.map((v) => this.variantName(v.id)).join(', ');
+      item.textContent = `${names}: ${this.t(`reason.${first.reason ?? 'unknown'}`, { detail: first.detail ?? '' })}`;
       list.append(item);
     }
     for (const r of this.stored?.results ?? []) {

@@ -50,6 +50,7 @@ export const BENCH_LABEL_KEYS = [
   'skipped.title',
   'reason.no-docker',
   'reason.no-image',
+  'reason.no-wasm-support',
   'reason.runtime-unusable',
   'reason.no-rustc',
   'reason.build-failed',

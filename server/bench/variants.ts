@@ -32,6 +32,8 @@ export interface DetectOptions {
   images?: { classic: string; wasm: string; hello: string };
   /** Probe the Wasm runtimes with a real run (slow); otherwise trust `wasmRuntimes`. */
   wasmRuntimes?: Partial<Record<(typeof WASM_RUNTIMES)[number], { usable: boolean; detail?: string }>>;
+  /** Set when the doctor found this Docker cannot run Wasm at all: the Engine version, for the text. */
+  noWasmSupport?: string;
   /** Directory for the native build (cached by source and compiler). */
   buildDir?: string;
   /** Build the native binary if needed; listing alone does not build. */
@@ -131,6 +133,11 @@ export async function detectVariants(options: DetectOptions = {}): Promise<{ var
 
   for (const runtime of WASM_RUNTIMES) {
     const id = `container-${runtime}` as const;
+    // The root cause first: without Wasm support the image cannot be built either.
+    if (options.noWasmSupport !== undefined) {
+      variants.push({ id, available: false, reason: 'no-wasm-support', detail: options.noWasmSupport });
+      continue;
+    }
     if (!has(images.wasm)) {
       variants.push({ id, available: false, reason: 'no-image', detail: images.wasm });
       continue;

@@ -73,11 +73,14 @@ async function main(): Promise<number> {
     () => async () => {},
   );
   // The only line on stdout: a one-time launch link (the runner's own token is never printed).
-  process.stdout.write(`Workshop ready: ${runner.url}\n`);
+  // One link for both: the printed one and the page the browser opens. Each read of
+  // runner.url makes a new code, and a second one would stay valid after the browser is in.
+  const launchUrl = runner.url;
+  process.stdout.write(`Workshop ready: ${launchUrl}\n`);
   // The browser gets a private file that forwards to the link, never the token as an argument.
   let launchPage: LaunchPage | undefined;
   if (options.open) {
-    launchPage = await writeLaunchPage(runner.url).catch(() => undefined);
+    launchPage = await writeLaunchPage(launchUrl).catch(() => undefined);
     if (!launchPage || !(await openBrowser(launchPage.fileUrl))) console.error(cliText('openFailed'));
   }
 

@@ -543,6 +543,10 @@ test('npm start opens the browser without the token on any command line; the pri
       await page.waitForFunction(() => localStorage.getItem('workshop.credential') !== null, undefined, { timeout: 15_000 });
       assert.ok(!page.url().includes(token), 'the address bar ends without the launch code');
       assert.equal(await page.evaluate(`fetch('/api/auth', { headers: { authorization: 'Bearer ' + localStorage.getItem('workshop.credential') } }).then((r) => r.status)`), 200);
+      // The printed link is the one the browser used: it opens nothing any more (a screenshot of
+      // the terminal, a projector). It was a second, still valid code before.
+      const again = await fetch(`${ready.origin}/api/auth/exchange`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: token }) });
+      assert.equal(again.status, 403, 'the printed launch link is used up once the browser is in');
     } finally {
       await browser.close();
     }

@@ -100,14 +100,16 @@ export const eventBodySchema = z.discriminatedUnion('kind', [stepEventSchema, do
 export type EventBody = z.infer<typeof eventBodySchema>;
 
 /** What a runner sends: an id, the time it happened (ms since 1970, the runner's clock) and the body. */
-export const classEventSchema = z.object({ id: eventIdSchema, at: z.number().int().min(0), body: eventBodySchema }).strict();
+/** Milliseconds since 1970 that a Date can hold (an event's time ends up in the CSV export). */
+const timeSchema = z.number().int().min(0).max(8.64e15);
+export const classEventSchema = z.object({ id: eventIdSchema, at: timeSchema, body: eventBodySchema }).strict();
 export type ClassEvent = z.infer<typeof classEventSchema>;
 
 export const eventBatchSchema = z.object({ events: z.array(classEventSchema).min(1).max(MAX_EVENTS_PER_BATCH) }).strict();
 /** Stored, then acknowledged: the ids the server now holds (new or seen before). */
 export const eventAckSchema = z.object({ stored: z.array(eventIdSchema) }).strict();
 
-export const broadcastSchema = z.object({ text: z.string().trim().max(500), at: z.number().int() }).strict();
+export const broadcastSchema = z.object({ text: z.string().trim().max(500), at: timeSchema }).strict();
 export type Broadcast = z.infer<typeof broadcastSchema>;
 
 /** GET seat: what a seat may read, its own name and the trainer's broadcast. Nothing about other seats. */

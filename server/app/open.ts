@@ -30,6 +30,8 @@ async function main(argv: string[]): Promise<number> {
   try {
     const response = await fetch(`${state.origin}${AUTH_LAUNCH_PATH}`, { method: 'POST', headers: { authorization: `Bearer ${state.token}` } });
     url = authLaunchResponseSchema.parse(await response.json()).url;
+    // Whatever now listens on a dead runner's port must not choose what the browser opens.
+    if (!url.startsWith(`${state.origin}/#launch=`)) throw new Error('not a launch link of this runner');
   } catch {
     console.error(cliText('openNoRunner'));
     return 1;

@@ -127,13 +127,14 @@ test('oversized, malformed and mistyped bodies are refused without harm', async 
   assert.equal((await raw({ method: 'POST', path: CLASS_PATHS.events, headers, body: huge })).status, 413);
   // Without a Content-Length (chunked), the limit still holds while reading.
   assert.ok([0, 413].includes((await raw({ method: 'POST', path: CLASS_PATHS.events, headers: { ...headers, 'transfer-encoding': 'chunked' }, body: Buffer.alloc(MAX_BODY_BYTES * 2, 'a') })).status));
-  for (const body of ['{', 'null', '[]', '{"events":[]}', JSON.stringify({ events: Array.from({ length: 101 }, () => stepEvent()) }), JSON.stringify({ events: [{ ...stepEvent(), id: 'not-a-uuid' }] }), JSON.stringify({ events: [{ ...stepEvent(), body: { kind: 'run', command: 'rm -rf /' } }] }), JSON.stringify({ events: [{ ...stepEvent('Not A Step; rm') }] })]) {
+  for (const body of ['{', 'null', '[]', '{"events":[]}', JSON.stringify({ events: Array.from({ length: 101 }, () => stepEvent()) }), JSON.stringify({ events: [{ ...stepEvent(), id: 'not-a-uuid' }] }), JSON.stringify({ events: [{ ...stepEvent(), body: { kind: 'run', command: 'rm -rf /' } }] }), JSON.stringify({ events: [{ ...stepEvent('Not A Step; rm') }] }), JSON.stringify({ events: [{ ...stepEvent(), at: 9e15 }] })]) {
     const response = await raw({ method: 'POST', path: CLASS_PATHS.events, headers, body });
     assert.equal(response.status, 400, `${body.slice(0, 60)} answered ${response.status}`);
     assert.ok(JSON.parse(response.body).message, 'the refusal says what is wrong');
   }
   assert.equal((await raw({ method: 'POST', path: CLASS_PATHS.events, headers: { ...bearer(seat.credential), 'content-type': 'text/plain' }, body: '{}' })).status, 415);
   assert.equal((await raw({ method: 'POST', path: CLASS_PATHS.join, ...{ headers: { 'content-type': 'application/json' } }, body: JSON.stringify({ code: server.code, seat: '<script>' }) })).status, 400);
+  // A time no Date can hold once broke the trainer's CSV export for good (security review).
   // Nothing was stored, and the server still works.
   assert.equal((await storedEvents()).length, before);
   const fine = await raw({ method: 'POST', path: CLASS_PATHS.events, headers, ...json({ events: [stepEvent()] }) });

@@ -27,7 +27,8 @@ export interface Layout {
 }
 
 const WIDE: Layout = { width: 680, labelAbove: false, plotLeft: 260, plotRight: 610, row: 30 };
-const NARROW: Layout = { width: 360, labelAbove: true, plotLeft: 18, plotRight: 296, row: 46 };
+// plotRight + 8 stays under width - 60, so a value beside the longest bar is drawn after it, not over it.
+const NARROW: Layout = { width: 360, labelAbove: true, plotLeft: 18, plotRight: 290, row: 46 };
 /** Below this box width (px) the wide layout's 12-unit text would be drawn under 9 px. */
 export const NARROW_BELOW_PX = 520;
 

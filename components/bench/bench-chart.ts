@@ -9,7 +9,7 @@ import { runnerFetch } from '../runner/runner-api.ts';
 import { ARTICLE_IMAGE, ARTICLE_TOTALS } from './article-numbers.ts';
 import { BROWSER_VARIANT_ID, runBrowserVariant } from './browser-variant.ts';
 import { forgetResults, loadResults, saveResults, type StoredBench } from './result-store.ts';
-import { sizeChart, spreadChart, type ChartRow, type SizeRow } from './svg-charts.ts';
+import { layoutFor, sizeChart, spreadChart, type ChartRow, type Layout, type SizeRow } from './svg-charts.ts';
 
 /** Order of variants in charts and tables. */
 const order = (id: string) => ((VARIANT_IDS as readonly string[]).indexOf(id) + 1 || 99);
@@ -25,6 +25,8 @@ export class BenchChart extends HTMLElement {
   private locale = 'en';
   private controller: AbortController | undefined;
   private stored: StoredBench | undefined;
+  private layout: Layout | undefined;
+  private resize: ResizeObserver | undefined;
   private el = <T extends Element>(selector: string) => this.querySelector<T>(selector)!;
 
   connectedCallback(): void {
@@ -40,12 +42,23 @@ export class BenchChart extends HTMLElement {
     });
     this.stored = loadResults();
     if (this.stored) this.setStatus(this.t('status.stored', { date: this.formatDate(this.stored.savedAt) }));
+    this.layout = layoutFor(this.clientWidth);
     this.render();
+    // A phone turned sideways (or a resized window) crosses the narrow layout's width: redraw.
+    this.resize = new ResizeObserver(() => {
+      const layout = layoutFor(this.clientWidth);
+      if (layout === this.layout) return;
+      this.layout = layout;
+      this.renderCharts(this.stored?.results ?? []);
+      this.renderSizes(this.stored?.imageSizes ?? []);
+    });
+    this.resize.observe(this);
     this.dataset.state = 'ready';
   }
 
   disconnectedCallback(): void {
     this.controller?.abort();
+    this.resize?.disconnect();
   }
 
   /** A label with {placeholders} filled in; the key itself when missing, so a gap is visible. */
@@ -266,7 +279,7 @@ export class BenchChart extends HTMLElement {
       const caption = document.createElement('figcaption');
       caption.textContent = this.t(`phase.${phase}`);
       const label = this.t('chart.label', { phase: this.t(`phase.${phase}`) });
-      figure.append(caption, spreadChart(rows, { label, axisLog: this.t('chart.axisLog'), axisLinear: this.t('chart.axisLinear'), noData: this.t('chart.noData') }, (ms) => this.formatMs(ms), (ms) => this.formatTick(ms)));
+      figure.append(caption, spreadChart(rows, { label, axisLog: this.t('chart.axisLog'), axisLinear: this.t('chart.axisLinear'), noData: this.t('chart.noData') }, (ms) => this.formatMs(ms), (ms) => this.formatTick(ms), this.layout));
       host.append(figure);
     }
   }
@@ -286,7 +299,7 @@ export class BenchChart extends HTMLElement {
     figure.dataset.chart = 'sizes';
     const caption = document.createElement('figcaption');
     caption.textContent = this.t('sizes.title');
-    figure.append(caption, sizeChart(rows, { label: this.t('sizes.title'), axisLinear: this.t('sizes.axis'), noData: '' }, (b) => this.formatBytes(b)));
+    figure.append(caption, sizeChart(rows, { label: this.t('sizes.title'), axisLinear: this.t('sizes.axis'), noData: '' }, (b) => this.formatBytes(b), this.layout));
     if (sizes.length === 0) {
       const note = document.createElement('p');
       note.textContent = this.t('sizes.none');

@@ -50,6 +50,11 @@ export function createClassApi(context: ClassApiContext) {
   // Wrong codes and wrong credentials cost a client address; right ones do not.
   const failures = new RateLimiter(20, 0.2);
   const seatWrites = new RateLimiter(300, 100);
+  // Joins from one address: a few laptops may share one (a NAT); a stranger who read the code
+  // off the projector must not fill every seat. Loopback is this machine's own users and
+  // the load benchmark, not the class network.
+  const joins = new RateLimiter(10, 0.1);
+  const fromLoopback = (request: IncomingMessage) => /^(127\.|::1$|::ffff:127\.)/.test(clientOf(request));
   const clientOf = (request: IncomingMessage) => request.socket.remoteAddress ?? 'unknown';
 
   const refuse = (request: IncomingMessage, status: number, code: string, message: string): never => {
@@ -96,6 +101,7 @@ export function createClassApi(context: ClassApiContext) {
         checkFailureBudget(request);
         const body = parse(joinRequestSchema, await readJson(request));
         if (body.code !== context.classCode) refuse(request, 403, 'wrong-code', 'That is not the code of this class.');
+        if (!fromLoopback(request) && !joins.take(clientOf(request))) throw new HttpError(429, 'rate-limited', 'Too many joins from this address; wait a minute.');
         if (store.seatCount() >= MAX_SEATS) throw new HttpError(409, 'class-full', `This class has ${MAX_SEATS} seats already.`);
         let name = body.seat;
         for (let n = 2; store.seatNameTaken(name); n++) name = `${body.seat} (${n})`;

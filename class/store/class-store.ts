@@ -71,8 +71,9 @@ export class ClassStore {
     );
   }
 
+  /** Seats that have not left: only these take room in the class. */
   seatCount(): number {
-    return (this.db.prepare('SELECT COUNT(*) AS n FROM seats').get() as { n: number }).n;
+    return (this.db.prepare('SELECT COUNT(*) AS n FROM seats WHERE left = 0').get() as { n: number }).n;
   }
 
   addTrainer(credentialHash: string): void {

@@ -1,8 +1,8 @@
 // The Docker Engine versions the workshop's texts and checks rely on: one place, so that
 // the doctor, the known-error hints and the setup page never name different numbers.
 // Sources: moby/moby#43887 (full runtime names from Engine 23), the Engine 24 and 29 release
-// notes (the containerd image store; its default on fresh installs); links in docs/doctor.md
-// and the setup chapter.
+// notes (the containerd image store; its default on fresh installs); linked in the setup chapter
+// (content/docs/*/setup.mdx).
 // Texts use them as placeholders: {minEngine}, {shimEngine}, {storeDefaultEngine}.
 
 export const ENGINE_VERSIONS = {

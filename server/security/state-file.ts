@@ -3,7 +3,8 @@
 // the user's state folder (XDG_STATE_HOME, else ~/.local/state; ~/Library/Application
 // Support on macOS; %LOCALAPPDATA% on Windows), never a predictable path in /tmp.
 // Before use the folder is checked with lstat: ours, not a symlink, no access for others.
-import { lstat, mkdir, readdir, readFile, rm, writeFile, chmod } from 'node:fs/promises';
+import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { checkPrivateFolder } from '../workspace/private-root.ts';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -26,12 +27,8 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env, platform =
 /** Creates the folder (0700) if needed and refuses one that another user could read or swap. */
 export async function privateFolder(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const info = await lstat(dir);
-  if (info.isSymbolicLink() || !info.isDirectory()) throw new Error(`${dir} is not a folder (a symbolic link?); remove it and start again.`);
-  if (process.platform !== 'win32') {
-    if (typeof process.getuid === 'function' && info.uid !== process.getuid()) throw new Error(`${dir} belongs to another user; remove it and start again.`);
-    if ((info.mode & 0o077) !== 0) await chmod(dir, 0o700);
-  }
+  // The same check the workspace root gets: a real folder, ours, closed to others.
+  await checkPrivateFolder(dir);
   return dir;
 }
 

@@ -37,3 +37,17 @@ export async function readWasmModule(root: string, path: string, fixturesDir: st
   const original = await readModule(fixturesDir, path).catch(() => undefined);
   return { bytes, changed: !original?.equals(bytes) };
 }
+
+/**
+ * The module at `path` if the reader rebuilt it: undefined when the workspace has none, when
+ * it cannot be used (the page says why, from the module route), or when it is the workshop's.
+ */
+export async function rebuiltModule(root: string | undefined, path: string, fixturesDir: string): Promise<Buffer | undefined> {
+  if (!root) return undefined;
+  try {
+    const module = await readWasmModule(root, path, fixturesDir);
+    return module.changed ? module.bytes : undefined;
+  } catch {
+    return undefined;
+  }
+}

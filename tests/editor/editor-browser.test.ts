@@ -5,7 +5,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { FILE_PATH, fileResponseSchema } from '../../contracts/files-api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import {
   newStepsContext,
@@ -16,6 +15,7 @@ import {
   waitForTerminalText,
   type StepsRunner,
 } from '../browser/steps-harness.ts';
+import { code, editor, editorText, fileOnDisk as readOnDisk, openEditor, typeInTerminal } from './editor-harness.ts';
 
 const ORIGINAL_GREETING = 'Hello WebAssembly in Docker!';
 const MY_GREETING = 'Hallo from my own edit';
@@ -32,39 +32,7 @@ after(async () => {
   await runner?.dispose();
 });
 
-const editor = (page: Page) => page.locator('.workshop-editor');
-const code = (page: Page) => page.locator('.workshop-editor .cm-content');
-
-/** Clicks "Edit" under the block of `path` and waits until the editor shows the file. */
-async function openEditor(page: Page, path: string): Promise<void> {
-  const action = page.locator(`workshop-edit-fixture[data-path="${path}"] .edit-open`);
-  await action.waitFor({ state: 'visible', timeout: 30_000 });
-  await action.click();
-  await page.waitForSelector(`.workshop-editor[data-file="${path}"]`, { timeout: 60_000 });
-  await code(page).waitFor({ state: 'visible' });
-}
-
-/** The text CodeMirror holds, line by line as it renders them. */
-const editorText = (page: Page) => code(page).evaluate((node) => [...node.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\n'));
-
-/** What the workspace holds, read through the runner's API like the page does. */
-async function fileOnDisk(page: Page, path: string): Promise<string> {
-  const session = await page.evaluate(() => sessionStorage.getItem('workshop.terminal.session'));
-  assert.ok(session, 'the page has a session');
-  // The session belongs to the page's browser: ask as that browser.
-  const browserId = await page.evaluate(() => localStorage.getItem('workshop.browser'));
-  assert.ok(browserId, 'the page has a browser id');
-  const response = await fetch(`${runner.origin}${FILE_PATH}?${new URLSearchParams({ session, path })}`, {
-    headers: { authorization: `Bearer ${runner.token}`, 'x-workshop-browser': browserId },
-  });
-  return fileResponseSchema.parse(await response.json()).text;
-}
-
-async function typeInTerminal(page: Page, line: string, done: string): Promise<void> {
-  await page.locator('workshop-terminal-dock .xterm-helper-textarea').focus();
-  await page.keyboard.type(`${line}\r`);
-  await waitForTerminalText(page, done);
-}
+const fileOnDisk = (page: Page, path: string) => readOnDisk(runner, page, path);
 
 describe('editing an example file in the page', () => {
   test('edit main.rs, rebuild, see the greeting; reload keeps it marked; show changes; reset; conflicts ask', async () => {

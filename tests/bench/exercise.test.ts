@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from '../helpers/browser.ts';
 import { newStepsContext, openThroughRunner, startStepsRunner, stepLocator, waitForStatus, type StepsRunner } from '../browser/steps-harness.ts';
-import { editor, editorText, openEditor, replaceText } from '../editor/editor-harness.ts';
+import { editor, editorText, openEditor, replaceText, typeInTerminal } from '../editor/editor-harness.ts';
 import { benchHistorySchema } from '../../components/bench/result-store.ts';
 import type { BenchResult } from '../../contracts/bench-protocol.ts';
 
@@ -29,14 +29,14 @@ after(async () => {
 const chart = (page: Page) => page.locator('bench-chart');
 const BROWSER = 'Browser (WASI shim)';
 
-async function measure(page: Page): Promise<void> {
+async function measure(page: Page, button = 'Measure on this machine'): Promise<string> {
   await chart(page).locator('input[name="runs"]').fill('1');
   await chart(page).locator('input[name="warmup"]').fill('0');
   await page.waitForSelector('bench-chart[data-state="ready"]');
-  await page.getByRole('button', { name: 'Measure on this machine' }).click();
+  await page.getByRole('button', { name: button }).click();
   await page.waitForSelector('bench-chart[data-state="running"]', { state: 'attached' });
   await page.waitForSelector('bench-chart[data-state="ready"]', { state: 'attached', timeout: 240_000 });
-  assert.match((await chart(page).locator('.bench-chart__status').textContent()) ?? '', /^Measured on /);
+  return (await chart(page).locator('.bench-chart__status').textContent()) ?? '';
 }
 
 /** What the chart keeps in localStorage, checked against its schema. */
@@ -84,7 +84,7 @@ test('change n in the editor, rebuild, measure again: the browser measures your 
     page.on('dialog', (dialog) => void dialog.accept());
 
     // ---- the first measurement: nothing rebuilt yet, the workshop's module with n = 35 ----
-    await measure(page);
+    assert.match(await measure(page), /^Measured on /);
     const first = await kept(page);
     assert.equal(first.earlier, undefined);
     const browserBefore = resultOf(first.current.results, 'browser');
@@ -109,7 +109,7 @@ test('change n in the editor, rebuild, measure again: the browser measures your 
     assert.equal(await waitForStatus(page, 'fib-rebuild-own', ['passed', 'failed'], 300_000), 'passed');
 
     // ---- measure again: the reader's module, and the first measurement beside it ----
-    await measure(page);
+    assert.match(await measure(page), /^Measured on /);
     const second = await kept(page);
     const mine = resultOf(second.current.results, 'browser');
     assert.equal(mine.module, 'workspace');
@@ -144,6 +144,29 @@ test('change n in the editor, rebuild, measure again: the browser measures your 
     const unexpected = errors.filter((error) => !/status of 404 \(Not Found\)/.test(error));
     assert.ok(errors.length - unexpected.length <= 1, errors.join('\n'));
     assert.deepEqual(unexpected, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test("a workspace module that is no WebAssembly: the workshop's is measured, and the status says why, in German", { timeout: 300_000 }, async () => {
+  const context = await newStepsContext(browser);
+  try {
+    const { page, errors } = await openThroughRunner(context, runner, '/de/performance/');
+    // The editor opens this browser's session; the terminal then spoils the module.
+    await openEditor(page, 'fibonacci/src/main.rs');
+    await typeInTerminal(page, `printf 'not a module' > "$WORKSHOP_DIR/fibonacci/fibonacci.wasm"; echo spoilt-$((2 + 3))`, 'spoilt-5');
+
+    const status = await measure(page, 'Auf diesem Rechner messen');
+    assert.match(status, /^Gemessen am /, status);
+    assert.match(status, /Der Browser hat statt deines fibonacci\.wasm das des Workshops gemessen: Das in deinem Arbeitsordner ist kein WebAssembly-Modul\./, status);
+    const { current } = await kept(page);
+    assert.equal(resultOf(current.results, 'browser').module, 'workshop');
+    assert.equal(resultOf(current.results, 'browser').measurements[0]?.answer, 'Fibonacci(35) = 9227465');
+    assert.equal(resultOf(current.results, 'node-wasi').module, 'workshop');
+    assert.match((await chart(page).locator('.bench-chart__measured li[data-run="current"]').textContent()) ?? '', /Browser \(WASI-Shim\) lief mit dem fibonacci\.wasm des Workshops und gab Fibonacci\(35\) = 9227465 aus/);
+    // The refusal itself (415) is the one console error.
+    assert.deepEqual(errors.filter((error) => !/status of 415 \(Unsupported Media Type\)/.test(error)), []);
   } finally {
     await context.close();
   }

@@ -1,7 +1,8 @@
 // The editor in a real Chromium, on the real build served by the real runner: edit
 // main.rs in the page, save, rebuild hello.wasm with the exercise step and see the new
 // greeting; after a reload the edit is still there and marked; Show changes, Reset file;
-// and a file changed from the terminal while it is open is never overwritten unasked.
+// a file changed from the terminal while it is open is never overwritten unasked, and
+// "Use the version on disk" takes it; a save after the shell ended goes to the new session.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
@@ -111,6 +112,80 @@ describe('editing an example file in the page', () => {
       const unexpected = errors.filter((error) => !/status of 409 \(Conflict\)/.test(error));
       assert.equal(errors.length - unexpected.length, 1, 'exactly one refused save');
       assert.deepEqual(unexpected, [], 'no other console errors');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the shell ends while the editor is open: the save asks the dock for the new session and keeps the edit', async () => {
+    const context = await newStepsContext(browser);
+    try {
+      const { page, errors } = await openThroughRunner(context, runner, '/en/build/');
+      await openEditor(page, 'hello/Dockerfile');
+      const session = () => page.evaluate(() => sessionStorage.getItem('workshop.terminal.session'));
+      const first = await session();
+      assert.ok(first, 'the editor opened a session');
+      await code(page).click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText('\n# saved after the shell was gone\n');
+      assert.equal(await editor(page).getAttribute('data-unsaved'), 'true');
+
+      // The reader ends the shell; the dock connects again and the runner starts a new one.
+      await typeInTerminal(page, 'exit', 'exit');
+      await page.waitForFunction((old) => {
+        const now = sessionStorage.getItem('workshop.terminal.session');
+        return now !== null && now !== old;
+      }, first, { timeout: 30_000 });
+
+      // Save with the button: no focus on the editor first, so nothing but the save asks the runner.
+      await page.locator('.workshop-editor .editor-save').click();
+      await page.waitForSelector('.workshop-editor[data-unsaved="false"][data-changed="true"]', { timeout: 30_000 });
+      assert.match((await page.locator('.workshop-editor .editor-status').textContent()) ?? '', /^Saved\./);
+      assert.match(await editorText(page), /saved after the shell was gone/, 'the edit is still in the editor');
+      assert.match(await fileOnDisk(page, 'hello/Dockerfile'), /# saved after the shell was gone/, 'and on disk');
+      // The first try named the ended session and was refused (404 unknown-session); the retry named the new one.
+      const unexpected = errors.filter((error) => !/status of 404 \(Not Found\)/.test(error));
+      assert.equal(errors.length - unexpected.length, 1, errors.join('\n'));
+      assert.deepEqual(unexpected, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a conflict, "Use the version on disk": the editor takes the disk\'s text, and the next save builds on it', async () => {
+    const context = await newStepsContext(browser);
+    try {
+      const { page, errors } = await openThroughRunner(context, runner, '/en/build/');
+      page.on('dialog', (dialog) => void dialog.accept());
+      await openEditor(page, 'hello/Cargo.toml');
+      await code(page).click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText('\n# mine, to be given up\n');
+      await typeInTerminal(page, `echo '# from the terminal' >> "$WORKSHOP_DIR/hello/Cargo.toml"; echo appended-$((3 + 4))`, 'appended-7');
+      const disk = await fileOnDisk(page, 'hello/Cargo.toml');
+      assert.match(disk, /# from the terminal/);
+
+      await page.locator('.workshop-editor .editor-save').click();
+      await page.locator('.workshop-editor .editor-conflict').waitFor({ state: 'visible' });
+      await page.locator('.workshop-editor .editor-take-disk').click();
+      assert.ok(await page.locator('.workshop-editor .editor-conflict').isHidden(), 'the question is answered');
+      assert.equal(await editorText(page), disk, "the editor holds the disk's text");
+      assert.doesNotMatch(await editorText(page), /mine, to be given up/);
+      assert.equal(await editor(page).getAttribute('data-unsaved'), 'false', 'nothing unsaved: it is what the disk holds');
+      assert.equal(await fileOnDisk(page, 'hello/Cargo.toml'), disk, 'taking it writes nothing');
+
+      // The next save is based on the disk's version: no second conflict, and the terminal's line stays.
+      await code(page).click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText('# after taking the disk\n');
+      await page.keyboard.press('Control+S');
+      await page.waitForSelector('.workshop-editor[data-unsaved="false"]');
+      assert.ok(await page.locator('.workshop-editor .editor-conflict').isHidden(), 'no conflict this time');
+      assert.equal(await fileOnDisk(page, 'hello/Cargo.toml'), `${disk}# after taking the disk\n`);
+      // The one refused save (409) before the reader chose.
+      const unexpected = errors.filter((error) => !/status of 409 \(Conflict\)/.test(error));
+      assert.equal(errors.length - unexpected.length, 1, errors.join('\n'));
+      assert.deepEqual(unexpected, []);
     } finally {
       await context.close();
     }

@@ -179,7 +179,9 @@ export class BenchChart extends HTMLElement {
         notes.push(error.code === 'bench-failed' ? this.t('status.failed', { message: error.message }) : this.t(`status.${error.code}`));
       }
       const stored = this.snapshot(runs, warmup, variants, imageSizes, results, environment);
-      this.show(saveMeasurement(stored));
+      const kept = saveMeasurement(stored);
+      // Without storage (blocked) nothing was kept: the page still compares with the run before.
+      this.show(kept.earlier || !earlier ? kept : { current: stored, earlier });
       this.setStatus([this.t('status.done', { date: this.formatDate(stored.savedAt) }), ...notes].join(' '));
     } catch (error) {
       // Partial results were drawn while they came in; show the saved measurements again.

@@ -11,6 +11,9 @@ export const BENCH_PATH = '/api/bench';
 export const MAX_RUNS = 100;
 export const MAX_WARMUP = 10;
 
+/** Longest answer line kept per run: fibonacci's is about 25 characters. */
+export const ANSWER_MAX_CHARS = 200;
+
 /** Why a run did not produce phase times. The page maps each code to a translated text. */
 export const runErrorCodeSchema = z.enum([
   'spawn-failed',
@@ -36,6 +39,12 @@ export const runMeasurementSchema = z
     message: z.string().optional(),
     /** Last lines of the program's output, for an error. */
     outputTail: z.string().optional(),
+    /**
+     * The first line the program printed between "Starting" and "Stopped": its answer, such
+     * as "Fibonacci(25) = 75025", which says what was computed. Absent in results from before
+     * it was recorded.
+     */
+    answer: z.string().max(ANSWER_MAX_CHARS).optional(),
   })
   .strict();
 export type RunMeasurement = z.infer<typeof runMeasurementSchema>;
@@ -66,6 +75,9 @@ export const phaseStatsSchema = z
   .strict();
 export type PhaseStats = z.infer<typeof phaseStatsSchema>;
 
+export const moduleSourceSchema = z.enum(['workspace', 'workshop']);
+export type ModuleSource = z.infer<typeof moduleSourceSchema>;
+
 export const benchResultSchema = z
   .object({
     /** Variant id (node-wasi, container-classic, ...) or the CLI's --label. */
@@ -80,6 +92,12 @@ export const benchResultSchema = z
     /** Number of measured runs that ended in an error. */
     errors: z.number().int(),
     stats: phaseStatsSchema,
+    /**
+     * Which fibonacci.wasm a variant that loads the module itself ran (browser, node-wasi):
+     * the one the reader rebuilt in their workspace, or the workshop's. Absent for the other
+     * variants, and in results from before it was recorded.
+     */
+    module: moduleSourceSchema.optional(),
   })
   .strict();
 export type BenchResult = z.infer<typeof benchResultSchema>;

@@ -1,11 +1,14 @@
 // The runner's file API: the page's editor lists, reads and writes the files of the
 // reader's workspace (server/files/), and gets back the original fixture for "Show
-// changes" and "Reset file". Paths, bodies and error codes; documented in docs/protocol.md.
+// changes" and "Reset file"; the benchmark fetches the reader's own Wasm module.
+// Paths, bodies and error codes; documented in docs/protocol.md.
 import { z } from './zod.ts';
 
 export const FILES_PATH = '/api/files';
 export const FILE_PATH = '/api/files/file';
 export const FILE_RESET_PATH = '/api/files/reset';
+/** GET: the bytes of a .wasm file in this browser's workspace (the benchmark's browser variant). */
+export const MODULE_PATH = '/api/files/module';
 
 /** Largest file the editor may read or write (bytes of UTF-8). */
 export const MAX_FILE_BYTES = 256 * 1024;
@@ -97,3 +100,32 @@ export const fileErrorSchema = z.object({
   current: z.object({ text: z.string(), version: fileVersionSchema }).optional(),
 });
 export type FileError = z.infer<typeof fileErrorSchema>;
+
+// ---- GET /api/files/module?path=fibonacci/fibonacci.wasm ----
+
+/** Largest module the route serves: fibonacci.wasm is about 75 KB, a build without -O a few MB. */
+export const MAX_MODULE_BYTES = 16 * 1024 * 1024;
+
+/** Every WebAssembly binary begins with these four bytes: NUL, "asm". */
+export const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d] as const;
+
+/**
+ * Answer header of the module route: "true" when the module differs from the workshop's
+ * (fixtures/) or has no original there, "false" when it is the workshop's, byte for byte.
+ */
+export const MODULE_CHANGED_HEADER = 'x-workshop-changed';
+
+/** The workspace module the browser variant measures when the reader has rebuilt it. */
+export const FIBONACCI_MODULE = 'fibonacci/fibonacci.wasm';
+
+/** Refusals of the module route; the page says which one kept it to the workshop's module. */
+export const MODULE_ERROR_CODES = [
+  'bad-path', // not a plain relative path, a symbolic link on the way, or outside the workspace
+  'no-such-file', // no regular file there (or this browser has no workspace yet)
+  'file-too-large', // over MAX_MODULE_BYTES
+  'not-wasm', // the name does not end in .wasm, or the bytes do not begin with WASM_MAGIC
+] as const;
+export type ModuleErrorCode = (typeof MODULE_ERROR_CODES)[number];
+
+export const moduleErrorSchema = z.object({ error: z.enum(MODULE_ERROR_CODES), message: z.string().optional() });
+export type ModuleError = z.infer<typeof moduleErrorSchema>;

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { benchRoutes, type BenchRouteOptions } from './bench/http-route.ts';
 import { doctorRoutes } from './doctor/http-route.ts';
 import { fileRoutes } from './files/http-route.ts';
+import { rebuiltModule } from './files/wasm-module.ts';
 import type { ApiRoute } from './http/route-contract.ts';
 import { createToken, TokenGuard } from './security/token.ts';
 import { createHttpApp } from './http/http-app.ts';
@@ -15,6 +16,7 @@ import { silentLog, type Log } from './app/log.ts';
 import { CLOSE_CODES } from '../contracts/terminal-protocol.ts';
 import { LAUNCH_FRAGMENT_KEY } from '../contracts/http-paths.ts';
 import { STEP_MANIFEST_FILE } from '../contracts/step-schema.ts';
+import { FIBONACCI_MODULE } from '../contracts/files-api.ts';
 import { OriginPolicy } from './security/request-guards.ts';
 import { RunnerContainment } from './session/containment.ts';
 import { SessionRegistry } from './socket/session-registry.ts';
@@ -183,7 +185,12 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
       classroom?.routes ?? classRoutes({}),
       ...(classroom ? [classroom.beforeBench] : []),
       fileRoutes({ sessions: registry, ownerOf: (request) => guard.ownerOf(request), fixturesDir, log }),
-      benchRoutes({ log, ...options.bench }),
+      benchRoutes({
+        log,
+        // Node WASI measures the reader's rebuilt fibonacci.wasm, as the browser variant does.
+        ownModule: async (request) => rebuiltModule(await registry.existingWorkspaceOf(guard.ownerOf(request)), FIBONACCI_MODULE, fixturesDir),
+        ...options.bench,
+      }),
       ...(options.extraRoutes ?? []),
     ],
     log,

@@ -2,17 +2,18 @@
 // variant this machine offers: the browser variant here in a worker, the rest through
 // the runner (POST /api/bench, NDJSON events). Results become SVG charts beside the
 // article's numbers, are kept in localStorage and can be downloaded as JSON and CSV.
+// The measurement before the current one stays beside it, dashed, until the next one
+// (result-store.ts), so a change (n in main.rs, another runtime) can be compared.
 // All reader-facing text comes from data-labels (content/i18n, keys workshop.bench.*).
-import { benchEventSchema, BENCH_PATH, PHASES, VARIANT_IDS, type BenchResult, type ImageSize, type Phase, type VariantInfo } from '../../contracts/bench-protocol.ts';
+import { benchEventSchema, BENCH_PATH, PHASES, type BenchResult, type ImageSize, type Phase, type VariantInfo } from '../../contracts/bench-protocol.ts';
 import { toRunsCsv, toSummaryCsv } from '../../contracts/bench-csv.ts';
 import { runnerFetch } from '../runner/runner-api.ts';
 import { ARTICLE_IMAGE, ARTICLE_TOTALS } from './article-numbers.ts';
 import { BROWSER_VARIANT_ID, runBrowserVariant } from './browser-variant.ts';
-import { forgetResults, loadResults, saveResults, type StoredBench } from './result-store.ts';
+import { answerOf } from '../../contracts/bench-result.ts';
+import { fibonacciN, pairRuns, variantOrder } from './measured.ts';
+import { forgetEarlier, forgetResults, loadHistory, saveMeasurement, type BenchHistory, type StoredBench } from './result-store.ts';
 import { layoutFor, sizeChart, spreadChart, type ChartRow, type Layout, type SizeRow } from './svg-charts.ts';
-
-/** Order of variants in charts and tables. */
-const order = (id: string) => ((VARIANT_IDS as readonly string[]).indexOf(id) + 1 || 99);
 
 class RunnerUnavailable extends Error {
   constructor(readonly code: 'no-runner' | 'unauthorized' | 'bench-busy' | 'bench-failed', message: string = code) {
@@ -24,7 +25,8 @@ export class BenchChart extends HTMLElement {
   private labels: Record<string, string> = {};
   private locale = 'en';
   private controller: AbortController | undefined;
-  private stored: StoredBench | undefined;
+  /** What the charts show: the current measurement (while running, the partial one) and the earlier one. */
+  private history: BenchHistory = {};
   private layout: Layout | undefined;
   private resize: ResizeObserver | undefined;
   private el = <T extends Element>(selector: string) => this.querySelector<T>(selector)!;
@@ -36,12 +38,16 @@ export class BenchChart extends HTMLElement {
     this.el<HTMLButtonElement>('[data-action="stop"]').addEventListener('click', () => this.controller?.abort());
     this.el<HTMLButtonElement>('[data-action="forget"]').addEventListener('click', () => {
       forgetResults();
-      this.stored = undefined;
-      this.render();
+      this.show({});
       this.setStatus(this.t('status.idle'));
     });
-    this.stored = loadResults();
-    if (this.stored) this.setStatus(this.t('status.stored', { date: this.formatDate(this.stored.savedAt) }));
+    this.el<HTMLButtonElement>('[data-action="forget-earlier"]').addEventListener('click', () => {
+      this.show(forgetEarlier());
+      // The button is gone with the earlier run: the focus goes to the run button, not to the page's start.
+      this.el<HTMLButtonElement>('[data-action="run"]').focus();
+    });
+    this.history = loadHistory();
+    if (this.history.current) this.setStatus(this.t('status.stored', { date: this.formatDate(this.history.current.savedAt) }));
     this.layout = layoutFor(this.clientWidth);
     this.render();
     // A phone turned sideways (or a resized window) crosses the narrow layout's width: redraw.
@@ -49,8 +55,8 @@ export class BenchChart extends HTMLElement {
       const layout = layoutFor(this.clientWidth);
       if (layout === this.layout) return;
       this.layout = layout;
-      this.renderCharts(this.stored?.results ?? []);
-      this.renderSizes(this.stored?.imageSizes ?? []);
+      this.renderCharts();
+      this.renderSizes(this.history.current?.imageSizes ?? []);
     });
     this.resize.observe(this);
     this.dataset.state = 'ready';
@@ -142,7 +148,12 @@ export class BenchChart extends HTMLElement {
     try {
       // The browser variant first: it needs nothing but this page.
       this.setStatus(this.t('progress.start', { variant: this.variantName(BROWSER_VARIANT_ID) }));
-      results.push(await runBrowserVariant({ runs, warmup, signal: controller.signal, onRun: (m) => step(BROWSER_VARIANT_ID, m.warmup, m.done, m.of) }));
+      const browser = await runBrowserVariant({ runs, warmup, signal: controller.signal, onRun: (m) => step(BROWSER_VARIANT_ID, m.warmup, m.done, m.of) });
+      results.push(browser.result);
+      if (browser.refused) notes.push(this.t(`module.refused.${browser.refused}`));
+      const earlier = this.history.current;
+      const showPartial = () => this.show({ current: this.snapshot(runs, warmup, variants, imageSizes, results, environment), ...(earlier ? { earlier } : {}) });
+      showPartial();
 
       try {
         const response = await this.postBench(runs, warmup, controller.signal);
@@ -157,7 +168,7 @@ export class BenchChart extends HTMLElement {
             step(event.variant, event.warmup, event.done, event.of);
           } else if (event.type === 'variant-done') {
             results.push(event.result);
-            this.show(this.snapshot(runs, warmup, variants, imageSizes, results, environment));
+            showPartial();
           } else if (event.type === 'error') {
             throw new RunnerUnavailable('bench-failed', event.message);
           }
@@ -168,12 +179,13 @@ export class BenchChart extends HTMLElement {
         notes.push(error.code === 'bench-failed' ? this.t('status.failed', { message: error.message }) : this.t(`status.${error.code}`));
       }
       const stored = this.snapshot(runs, warmup, variants, imageSizes, results, environment);
-      saveResults(stored);
-      this.show(stored);
+      const kept = saveMeasurement(stored);
+      // Without storage (blocked) nothing was kept: the page still compares with the run before.
+      this.show(kept.earlier || !earlier ? kept : { current: stored, earlier });
       this.setStatus([this.t('status.done', { date: this.formatDate(stored.savedAt) }), ...notes].join(' '));
     } catch (error) {
-      // Partial results were drawn while they came in; show the saved measurement again.
-      this.show(loadResults());
+      // Partial results were drawn while they came in; show the saved measurements again.
+      this.show(loadHistory());
       if (controller.signal.aborted) this.setStatus(this.t('status.aborted'));
       else this.setStatus(this.t('status.failed', { message: (error as Error).message }));
     } finally {
@@ -194,12 +206,12 @@ export class BenchChart extends HTMLElement {
       userAgent: navigator.userAgent,
       variants: allVariants,
       imageSizes,
-      results: [...results].sort((a, b) => order(a.label) - order(b.label)),
+      results: [...results].sort((a, b) => variantOrder(a.label) - variantOrder(b.label)),
     };
   }
 
-  private show(stored: StoredBench | undefined): void {
-    this.stored = stored;
+  private show(history: BenchHistory): void {
+    this.history = history;
     this.render();
   }
 
@@ -249,26 +261,57 @@ export class BenchChart extends HTMLElement {
   // ---- rendering ----
 
   private render(): void {
-    const stored = this.stored;
+    const stored = this.history.current;
     const results = stored?.results ?? [];
-    this.renderCharts(results);
+    this.renderCharts();
     this.renderSizes(stored?.imageSizes ?? []);
+    this.renderEarlierLegend();
+    this.renderMeasured();
     this.renderSkipped(stored?.variants ?? []);
     this.renderInterpretation(results);
-    this.renderTable(results);
+    this.renderTable();
     this.renderDownloads(stored);
   }
 
-  private renderCharts(results: readonly BenchResult[]): void {
+  /** "n = 25" when the result recorded fibonacci's answer. */
+  private nNote(result: BenchResult): string | undefined {
+    const n = fibonacciN(result);
+    return n === undefined ? undefined : this.t('chart.rowNote', { n });
+  }
+
+  private renderCharts(): void {
     const host = this.el('.bench-chart__charts');
     host.replaceChildren();
+    const { current, earlier } = this.history;
+    const pairs = pairRuns(current?.results ?? [], earlier?.results ?? []);
     for (const phase of PHASES as readonly Phase[]) {
-      const rows: ChartRow[] = results.map((r) => ({
-        label: this.variantName(r.label),
-        kind: 'yours',
-        stats: r.stats[phase],
-        title: r.stats[phase] ? this.t('chart.rowTitle', this.statParams(r, phase)) : this.t('chart.noData'),
-      }));
+      const rows: ChartRow[] = [];
+      for (const { label, current: now, earlier: before } of pairs) {
+        const name = this.variantName(label);
+        if (now) {
+          const note = this.nNote(now);
+          rows.push({
+            label: name,
+            ...(note ? { text: `${name} · ${note}` } : {}),
+            kind: 'yours',
+            stats: now.stats[phase],
+            title: now.stats[phase] ? this.t('chart.rowTitle', this.statParams(now, phase)) : this.t('chart.noData'),
+          });
+        }
+        if (before && earlier) {
+          // Right below the same variant's row it needs no name; alone it does.
+          const note = this.nNote(before);
+          const text = now ? this.t('earlier.row') : this.t('earlier.variant', { variant: name });
+          const when = this.t('earlier.rowTitle', { date: this.formatDate(earlier.savedAt) });
+          rows.push({
+            label: name,
+            text: note ? `${text} · ${note}` : text,
+            kind: 'earlier',
+            stats: before.stats[phase],
+            title: `${when} ${before.stats[phase] ? this.t('chart.rowTitle', this.statParams(before, phase)) : this.t('chart.noData')}`,
+          });
+        }
+      }
       if (phase === 'total') {
         for (const a of ARTICLE_TOTALS) rows.push({ label: this.t('article.row', { variant: this.variantName(a.variant) }), kind: 'article', meanMs: a.meanMs, title: this.t('article.rowTitle', { runs: a.runs }) });
       }
@@ -282,6 +325,37 @@ export class BenchChart extends HTMLElement {
       figure.append(caption, spreadChart(rows, { label, axisLog: this.t('chart.axisLog'), axisLinear: this.t('chart.axisLinear'), noData: this.t('chart.noData') }, (ms) => this.formatMs(ms), (ms) => this.formatTick(ms), this.layout));
       host.append(figure);
     }
+  }
+
+  /** The earlier measurement's key, with a sample of its dashed bar, and the way to forget it. */
+  private renderEarlierLegend(): void {
+    const { earlier } = this.history;
+    const block = this.el<HTMLElement>('.bench-chart__earlier');
+    block.hidden = !earlier;
+    if (!earlier) return;
+    this.el('.bench-chart__earlier-text').textContent = this.t('earlier.legend', { date: this.formatDate(earlier.savedAt) });
+  }
+
+  /** Which module and which n each measurement ran, in words: the charts' labels only hint at it. */
+  private renderMeasured(): void {
+    const list = this.el<HTMLUListElement>('.bench-chart__measured');
+    list.replaceChildren();
+    for (const [run, stored] of [['current', this.history.current], ['earlier', this.history.earlier]] as const) {
+      if (!stored) continue;
+      // The variants that load fibonacci.wasm themselves: the others run an image or a native build.
+      const parts = stored.results.flatMap((r) => {
+        if (!r.module) return [];
+        const answer = answerOf(r);
+        const params = { variant: this.variantName(r.label), module: this.t(`module.${r.module}`) };
+        return [answer ? this.t('measured.item', { ...params, answer }) : this.t('measured.itemSilent', params)];
+      });
+      if (parts.length === 0) continue;
+      const item = document.createElement('li');
+      item.dataset.run = run;
+      item.textContent = `${this.t(`measured.${run}`, { date: this.formatDate(stored.savedAt) })} ${parts.join('; ')}`;
+      list.append(item);
+    }
+    list.hidden = list.children.length === 0;
   }
 
   private statParams(r: BenchResult, phase: Phase): Record<string, string | number> {
@@ -326,7 +400,7 @@ export class BenchChart extends HTMLElement {
       item.textContent = `${names}: ${this.t(`reason.${first.reason ?? 'unknown'}`, { detail: first.detail ?? '' })}`;
       list.append(item);
     }
-    for (const r of this.stored?.results ?? []) {
+    for (const r of this.history.current?.results ?? []) {
       if (r.errors === 0) continue;
       const first = r.measurements.find((m) => m.error)!;
       const item = document.createElement('li');
@@ -352,20 +426,29 @@ export class BenchChart extends HTMLElement {
     this.el<HTMLElement>('.bench-chart__yours-block').hidden = list.children.length === 0;
   }
 
-  private renderTable(results: readonly BenchResult[]): void {
+  private renderTable(): void {
     const body = this.el<HTMLTableSectionElement>('.bench-chart__table tbody');
     body.replaceChildren();
-    for (const r of results) {
+    const { current, earlier } = this.history;
+    const pairs = pairRuns(current?.results ?? [], earlier?.results ?? []);
+    const add = (r: BenchResult, run: 'current' | 'earlier') => {
+      const note = this.nNote(r);
+      const name = run === 'earlier' ? this.t('earlier.variant', { variant: this.variantName(r.label) }) : this.variantName(r.label);
       for (const phase of PHASES as readonly Phase[]) {
         const s = r.stats[phase];
         const row = body.insertRow();
         row.dataset.variant = r.label;
         row.dataset.phase = phase;
-        const cells = [this.variantName(r.label), this.t(`phaseShort.${phase}`), String(s?.n ?? 0), ...(s ? [s.mean, s.median, s.min, s.p95, s.max, s.stddev].map((v) => this.formatMs(v)) : Array(6).fill('–'))];
+        row.dataset.run = run;
+        const cells = [note ? `${name} · ${note}` : name, this.t(`phaseShort.${phase}`), String(s?.n ?? 0), ...(s ? [s.mean, s.median, s.min, s.p95, s.max, s.stddev].map((v) => this.formatMs(v)) : Array(6).fill('–'))];
         for (const text of cells) row.insertCell().textContent = text;
       }
+    };
+    for (const pair of pairs) {
+      if (pair.current) add(pair.current, 'current');
+      if (pair.earlier) add(pair.earlier, 'earlier');
     }
-    this.el<HTMLElement>('.bench-chart__table-block').hidden = results.length === 0;
+    this.el<HTMLElement>('.bench-chart__table-block').hidden = body.rows.length === 0;
   }
 
   private renderDownloads(stored: StoredBench | undefined): void {

@@ -2,7 +2,9 @@
 // phases as the harness: startup = compile + instantiate until the line "Starting",
 // run = until "Stopped", shutdown = until _start returns. It runs in a worker so the
 // page stays responsive and so compiling synchronously is allowed (Chromium limits
-// synchronous compilation on the main thread).
+// synchronous compilation on the main thread). Like the harness (server/bench/run-once.ts)
+// it keeps the line between the markers, "Fibonacci(n) = …": it says which n ran. Only
+// types come from the contracts: zod stays out of the worker (browser-variant.ts checks).
 import { ConsoleStdout, OpenFile, File, WASI } from '@bjorn3/browser_wasi_shim';
 import type { RunMeasurement } from '../../contracts/bench-protocol.ts';
 
@@ -19,12 +21,14 @@ export type BrowserBenchMessage =
 function runOnce(bytes: ArrayBuffer): RunMeasurement {
   let started: number | null = null;
   let stopped: number | null = null;
+  let answer: string | undefined;
   const output: string[] = [];
   const onLine = (line: string) => {
     const at = performance.now();
     output.push(line);
     if (line === 'Starting' && started === null) started = at;
     else if (line === 'Stopped' && stopped === null && started !== null) stopped = at;
+    else if (started !== null && stopped === null && answer === undefined) answer = line;
   };
   const t0 = performance.now();
   let exitCode: number | null = null;
@@ -51,6 +55,7 @@ function runOnce(bytes: ArrayBuffer): RunMeasurement {
     signal: null,
     error,
     ...(error ? { message: message ?? (exitCode !== null ? `exit code ${exitCode}` : undefined), outputTail: output.slice(-5).join('\n') || undefined } : {}),
+    ...(answer !== undefined ? { answer } : {}),
   };
 }
 

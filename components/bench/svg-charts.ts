@@ -1,6 +1,8 @@
 // Plain SVG charts, built in the page: no chart library, nothing to load. Each row
 // shows the spread of one variant: a bar from min to p95, a line at the median, a dot
 // at the mean and a whisker to the max. The article's numbers (means only) are diamonds.
+// The reader's earlier measurement of a variant gets a row of its own right below it,
+// drawn the same way but dashed and lighter (not by colour alone), on the same axis.
 import type { z } from 'zod';
 import type { summarySchema } from '../../contracts/bench-protocol.ts';
 import { chooseScale, linearScale, type Scale } from './scale.ts';
@@ -37,9 +39,12 @@ export function layoutFor(boxWidthPx: number): Layout {
 }
 
 export interface ChartRow {
+  /** The variant's name: the row's data-label, and its text unless `text` is given. */
   label: string;
-  kind: 'yours' | 'article';
-  /** The reader's spread (kind "yours"). */
+  /** What the row shows as its label, when it says more than the name (n, "earlier"). */
+  text?: string;
+  kind: 'yours' | 'earlier' | 'article';
+  /** The reader's spread (kinds "yours" and "earlier"). */
   stats?: Summary | null;
   /** The article's mean (kind "article"). */
   meanMs?: number;
@@ -103,7 +108,7 @@ export function spreadChart(rows: readonly ChartRow[], texts: ChartTexts, format
   rows.forEach((row, i) => {
     const g = el('g', { class: `bench-svg__row bench-svg__row--${row.kind}`, 'data-label': row.label });
     if (row.title) g.append(el('title', {}, row.title));
-    const y = rowLabel(g, layout, i, row.label);
+    const y = rowLabel(g, layout, i, row.text ?? row.label);
     if (row.kind === 'article' && row.meanMs !== undefined) {
       const cx = x(row.meanMs);
       g.append(el('path', { d: `M ${cx} ${y - 7} L ${cx + 7} ${y} L ${cx} ${y + 7} L ${cx - 7} ${y} Z`, class: 'bench-svg__article' }));

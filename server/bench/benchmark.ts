@@ -3,7 +3,7 @@
 // progress bar and the HTTP route into NDJSON for the page.
 import { runOnce } from './run-once.ts';
 import { resultOf } from '../../contracts/bench-result.ts';
-import { PHASES, type BenchResult, type RunMeasurement } from '../../contracts/bench-protocol.ts';
+import { PHASES, type BenchResult, type ModuleSource, type RunMeasurement } from '../../contracts/bench-protocol.ts';
 
 export interface BenchmarkOptions {
   /** argv of the command; no shell unless the command is one. */
@@ -16,6 +16,8 @@ export interface BenchmarkOptions {
   /** Per run; a run that takes longer is killed and counts as an error. */
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** For a variant that runs fibonacci.wasm itself: whose module it is (kept in the result). */
+  module?: ModuleSource;
 }
 
 export interface BenchmarkProgress {

@@ -4,10 +4,13 @@
 // Host and Origin checks; the handler itself only speaks node:http, so it fits
 // express and a bare server alike. One benchmark at a time: timings taken while
 // another benchmark runs would measure the contention.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { benchmark } from './benchmark.ts';
-import { benchEventSchema, benchRequestSchema, BENCH_PATH, type BenchEvent, type VariantId } from '../../contracts/bench-protocol.ts';
-import { BROWSER_VARIANT, environment, WASM_RUNTIMES, type DetectOptions } from './variants.ts';
+import { benchEventSchema, benchRequestSchema, BENCH_PATH, type BenchEvent, type ModuleSource, type VariantId } from '../../contracts/bench-protocol.ts';
+import { BROWSER_VARIANT, environment, WASM_RUNTIMES, type DetectOptions, type Variant } from './variants.ts';
 import { detectVariantsWithDoctor } from './doctor-verdicts.ts';
 import type { ApiRoute } from '../http/route-contract.ts';
 import type { Log } from '../app/log.ts';
@@ -22,6 +25,28 @@ export interface BenchRouteOptions {
   detect?: DetectOptions;
   /** Logs one line per benchmark (never the token). */
   log?: Log;
+  /**
+   * The fibonacci.wasm the reader rebuilt in the requesting browser's workspace, or undefined
+   * when it has none or it is the workshop's own (server/files/wasm-module.ts checks it).
+   */
+  ownModule?: (request: IncomingMessage) => Promise<Buffer | undefined>;
+}
+
+/**
+ * Points the Node WASI variant at a private copy of the reader's module: what runs is the
+ * bytes that were checked, whatever happens to the workspace file meanwhile.
+ */
+async function withOwnModule(variant: Variant, bytes: Buffer | undefined): Promise<{ variant: Variant; module?: ModuleSource; cleanUp(): Promise<void> }> {
+  if (variant.id !== 'node-wasi' || !variant.command) return { variant, cleanUp: async () => {} };
+  if (!bytes) return { variant, module: 'workshop', cleanUp: async () => {} };
+  const dir = await mkdtemp(join(tmpdir(), 'wasm-workshop-own-module-'));
+  const file = join(dir, 'fibonacci.wasm');
+  await writeFile(file, bytes, { mode: 0o600 });
+  return {
+    variant: { ...variant, command: [...variant.command.slice(0, -1), file] },
+    module: 'workspace',
+    cleanUp: () => rm(dir, { recursive: true, force: true }),
+  };
 }
 
 export interface BenchRoute {
@@ -101,6 +126,7 @@ export function createBenchRoute(options: BenchRouteOptions = {}): BenchRoute {
     const { runs, warmup, variants: wanted } = parsed.data;
     const wants = (id: VariantId) => !wanted || wanted.includes(id);
     const started = Date.now();
+    const cleanUps: (() => Promise<void>)[] = [];
     try {
       // The doctor's smoke runs decide which Wasm runtimes work (only asked when a Wasm variant is wanted).
       const found = await detectVariantsWithDoctor({
@@ -109,16 +135,19 @@ export function createBenchRoute(options: BenchRouteOptions = {}): BenchRoute {
         askDoctor: WASM_RUNTIMES.some((r) => wants(`container-${r}`)),
         signal: controller.signal,
       });
+      const own = wants('node-wasi') ? await options.ownModule?.(request) : undefined;
+      const variants = await Promise.all(found.variants.map((variant) => withOwnModule(variant, own)));
+      for (const { cleanUp } of variants) cleanUps.push(cleanUp);
       send({
         type: 'plan',
-        variants: found.variants.map(({ cwd: _cwd, ...info }) => ({ ...info, ...(wants(info.id) ? {} : { available: false, reason: 'not-requested' }) })),
+        variants: variants.map(({ variant: { cwd: _cwd, ...info } }) => ({ ...info, ...(wants(info.id) ? {} : { available: false, reason: 'not-requested' }) })),
         imageSizes: found.imageSizes,
         environment: environment(found.docker),
       });
-      for (const variant of found.variants) {
+      for (const { variant, module } of variants) {
         if (controller.signal.aborted) break;
         if (!variant.available || !variant.command || variant.id === BROWSER_VARIANT || !wants(variant.id)) continue;
-        const it = benchmark({ command: variant.command, cwd: variant.cwd, label: variant.id, runs, warmup, timeoutMs: RUN_TIMEOUT_MS, signal: controller.signal });
+        const it = benchmark({ command: variant.command, cwd: variant.cwd, label: variant.id, runs, warmup, timeoutMs: RUN_TIMEOUT_MS, signal: controller.signal, module });
         for (;;) {
           const step = await it.next();
           if (step.done) {
@@ -129,11 +158,12 @@ export function createBenchRoute(options: BenchRouteOptions = {}): BenchRoute {
         }
       }
       send(controller.signal.aborted ? { type: 'error', code: 'bench-aborted', message: 'the benchmark was stopped' } : { type: 'done' });
-      log('info', 'bench-finished', { runs, warmup, ms: Date.now() - started, aborted: controller.signal.aborted });
+      log('info', 'bench-finished', { runs, warmup, ms: Date.now() - started, aborted: controller.signal.aborted, ownModule: own !== undefined });
     } catch (error) {
       log('error', 'bench-failed', { error: (error as Error).message });
       send({ type: 'error', code: 'bench-failed', message: (error as Error).message });
     } finally {
+      await Promise.all(cleanUps.map((cleanUp) => cleanUp().catch(() => undefined)));
       running = null;
       response.end();
     }

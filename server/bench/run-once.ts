@@ -7,7 +7,7 @@
 // clock, so a run costs no process besides the measured one.
 import { spawn } from 'node:child_process';
 import { LineSplitter } from './line-splitter.ts';
-import type { RunErrorCode, RunMeasurement } from '../../contracts/bench-protocol.ts';
+import { ANSWER_MAX_CHARS, type RunErrorCode, type RunMeasurement } from '../../contracts/bench-protocol.ts';
 
 export const START_MARKER = 'Starting';
 export const STOP_MARKER = 'Stopped';
@@ -42,6 +42,7 @@ export function runOnce(options: RunOnceOptions): Promise<RunMeasurement> {
     let spawnError: Error | null = null;
     let stoppedBy: 'timeout' | 'aborted' | null = null;
     let tail = '';
+    let answer: string | undefined;
     const keepTail = (text: string) => {
       tail = (tail + text).slice(-TAIL_BYTES);
     };
@@ -52,6 +53,8 @@ export function runOnce(options: RunOnceOptions): Promise<RunMeasurement> {
         // Only the first of each marker counts, as a program might echo its input.
         if (line === START_MARKER && startedAt === null) startedAt = at;
         else if (line === STOP_MARKER && stoppedAt === null && startedAt !== null) stoppedAt = at;
+        // What the program computed ("Fibonacci(35) = 9227465"): says which n was measured.
+        else if (startedAt !== null && stoppedAt === null && answer === undefined) answer = line.slice(0, ANSWER_MAX_CHARS);
       }
     };
 
@@ -135,6 +138,7 @@ export function runOnce(options: RunOnceOptions): Promise<RunMeasurement> {
         signal: exitSignal,
         error,
         ...(error ? { message: message ?? undefined, outputTail: tail.trim().slice(-500) || undefined } : {}),
+        ...(answer !== undefined ? { answer } : {}),
       });
     });
   });

@@ -1,10 +1,10 @@
 // The files of one workspace as the editor sees them: list, read, write (atomically,
 // and only over the version the editor read), and the fixture each one started as.
 import { randomBytes } from 'node:crypto';
-import { constants } from 'node:fs';
-import { chmod, lstat, open, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, lstat, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { MAX_FILE_BYTES, MAX_LISTED_FILES, type FileEntry, type FileResponse } from '../../contracts/files-api.ts';
+import { readBounded } from './bounded-read.ts';
 import { decodeText, encodeText, NotTextError, TooLargeError, versionOf } from './text-file.ts';
 import { NoSuchFileError, resolveInside } from './workspace-path.ts';
 
@@ -19,26 +19,8 @@ export class ConflictError extends Error {
 }
 export class NoFixtureError extends Error {}
 
-/** Reads a regular file without following a symlink, refusing more than MAX_FILE_BYTES. */
-async function readBytes(absolute: string): Promise<Buffer> {
-  const handle = await open(absolute, constants.O_RDONLY | constants.O_NOFOLLOW);
-  try {
-    const stats = await handle.stat();
-    if (!stats.isFile()) throw new NoSuchFileError(absolute);
-    if (stats.size > MAX_FILE_BYTES) throw new TooLargeError();
-    const buffer = Buffer.alloc(MAX_FILE_BYTES + 1);
-    let length = 0;
-    for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, null);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length > MAX_FILE_BYTES) throw new TooLargeError();
-    }
-    return buffer.subarray(0, length);
-  } finally {
-    await handle.close();
-  }
-}
+/** A text file's bytes: no symlink followed, at most MAX_FILE_BYTES. */
+const readBytes = (absolute: string): Promise<Buffer> => readBounded(absolute, MAX_FILE_BYTES);
 
 export class FileStore {
   /** Writes to one file one at a time, so that the version check and the rename belong together. */

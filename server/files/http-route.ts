@@ -6,29 +6,43 @@
 //   GET  /api/files/file?session=ID&path=P          text, version, the fixture's text
 //   PUT  /api/files/file  {session,path,text,baseVersion}   atomic write; 409 file-conflict
 //   POST /api/files/reset {session,path}            back to the fixture
+//   GET  /api/files/module?path=P.wasm              a Wasm module's bytes, for the benchmark
+//
+// The module route names no session: the benchmark needs no shell, and the workspace is the
+// browser's (server/workspace/workspace.ts), so the credential's owner finds it, as for
+// "Reset workspace", and a browser only ever reaches its own.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import {
   FILE_PATH,
   FILE_RESET_PATH,
   FILES_PATH,
   MAX_FILE_BYTES,
+  MAX_MODULE_BYTES,
+  MODULE_CHANGED_HEADER,
+  MODULE_PATH,
   fileResetRequestSchema,
   fileWriteRequestSchema,
   sessionIdSchema,
   workspacePathSchema,
   type FileError,
   type FileErrorCode,
+  type ModuleError,
+  type ModuleErrorCode,
 } from '../../contracts/files-api.ts';
 import type { Log } from '../app/log.ts';
 import type { ApiRoute } from '../http/route-contract.ts';
 import { ConflictError, FileStore, NoFixtureError } from './file-store.ts';
 import { NotTextError, TooLargeError } from './text-file.ts';
+import { NotWasmError, readWasmModule } from './wasm-module.ts';
 import { BadPathError, NoSuchFileError } from './workspace-path.ts';
+import { UnsafeFolderError } from '../workspace/private-root.ts';
 
 /** What the file routes need to know of the sessions. */
 export interface WorkspaceLookup {
   /** The workspace folder of a live session that belongs to `owner`, or undefined. */
   workspaceOf(sessionId: string, owner: string): string | undefined;
+  /** The workspace folder of `owner` if it exists, with or without a live session; creates nothing. */
+  existingWorkspaceOf(owner: string): Promise<string | undefined>;
 }
 
 export interface FileRouteOptions {
@@ -52,6 +66,17 @@ const STATUS: Record<FileErrorCode, number> = {
 
 function send(res: Response, body: FileError): void {
   res.status(STATUS[body.error]).json(body);
+}
+
+const MODULE_STATUS: Record<ModuleErrorCode, number> = {
+  'bad-path': 400,
+  'no-such-file': 404,
+  'file-too-large': 413,
+  'not-wasm': 415,
+};
+
+function sendModuleError(res: Response, body: ModuleError): void {
+  res.status(MODULE_STATUS[body.error]).json(body);
 }
 
 /** JSON escaping can grow text up to six times (\u0000); the text itself is checked after parsing. */
@@ -129,6 +154,27 @@ export function fileRoutes({ sessions, ownerOf, fixturesDir, log }: FileRouteOpt
         log('info', 'file-written', { session: body.data.session, path: body.data.path });
       } catch (error) {
         fail(res, error, body.data.path);
+      }
+    });
+
+    router.get(MODULE_PATH.replace(/^\/api/, ''), async (req, res) => {
+      const path = String(req.query.path ?? '');
+      try {
+        const root = await sessions.existingWorkspaceOf(ownerOf(req));
+        if (!root) return sendModuleError(res, { error: 'no-such-file' });
+        const module = await readWasmModule(root, path, fixturesDir);
+        res
+          .status(200)
+          .type('application/wasm')
+          .set({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', [MODULE_CHANGED_HEADER]: String(module.changed) })
+          .send(module.bytes);
+      } catch (error) {
+        if (error instanceof BadPathError) sendModuleError(res, { error: 'bad-path', message: 'Only files inside the workspace, without symbolic links.' });
+        else if (error instanceof UnsafeFolderError) sendModuleError(res, { error: 'bad-path', message: error.message });
+        else if (error instanceof NoSuchFileError) sendModuleError(res, { error: 'no-such-file' });
+        else if (error instanceof TooLargeError) sendModuleError(res, { error: 'file-too-large', message: `At most ${MAX_MODULE_BYTES} bytes.` });
+        else if (error instanceof NotWasmError) sendModuleError(res, { error: 'not-wasm', message: 'Only a .wasm file that begins with the WebAssembly magic number.' });
+        else fail(res, error, path);
       }
     });
 

@@ -9,7 +9,7 @@ import { Session } from '../session/session.ts';
 import type { ShellChoice } from '../shell/shell-choice.ts';
 import type { StepManifest } from '../steps/step-manifest.ts';
 import { StepRunner } from '../steps/step-runner.ts';
-import { ensureWorkspace } from '../workspace/workspace.ts';
+import { ensureWorkspace, existingWorkspace } from '../workspace/workspace.ts';
 import type { WorkspaceUsers } from '../workspace/reset-route.ts';
 
 export interface RegistryOptions {
@@ -84,6 +84,11 @@ export class SessionRegistry implements WorkspaceUsers {
   workspaceOf(id: string, owner: string): string | undefined {
     const entry = this.get(id);
     return entry && entry.owner === owner ? entry.session.workspaceDir : undefined;
+  }
+
+  /** The owner's workspace folder if it exists, whether or not a shell is open in it; creates nothing. */
+  existingWorkspaceOf(owner: string): Promise<string | undefined> {
+    return existingWorkspace(this.options.workspaceRoot, owner);
   }
 
   /** The owner's workspace folder; created from the fixtures if it does not exist (yet or any more). */

@@ -36,6 +36,17 @@ export async function ensureWorkspace(root: string, owner: string, fixturesDir: 
   return dir;
 }
 
+/**
+ * The owner's workspace when it exists, undefined when there is none yet: unlike
+ * ensureWorkspace it creates nothing, so a request that only reads leaves no folder behind.
+ */
+export async function existingWorkspace(root: string, owner: string): Promise<string | undefined> {
+  const dir = workspacePathOf(root, owner);
+  if (!(await exists(dir))) return undefined;
+  await checkPrivateFolder(dir);
+  return dir;
+}
+
 async function exists(path: string): Promise<boolean> {
   try {
     await lstat(path);

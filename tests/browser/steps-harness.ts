@@ -6,7 +6,7 @@ import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startRunner, type RunningRunner } from '../../server/runner.ts';
+import { startRunner, type RunnerOptions, type RunningRunner } from '../../server/runner.ts';
 import { repoRoot, requireDist } from '../helpers/dist.ts';
 
 export interface StepsRunner extends RunningRunner {
@@ -16,9 +16,10 @@ export interface StepsRunner extends RunningRunner {
 
 /**
  * The runner on a free port with the built site and its manifest. `prepareFixtures` may
- * change a copy of fixtures/ first (e.g. remove a file so that a step surely fails).
+ * change a copy of fixtures/ first (e.g. remove a file so that a step surely fails);
+ * `options` adds runner options (e.g. which images the benchmark looks for).
  */
-export async function startStepsRunner(prepareFixtures?: (dir: string) => Promise<void>): Promise<StepsRunner> {
+export async function startStepsRunner(prepareFixtures?: (dir: string) => Promise<void>, options: RunnerOptions = {}): Promise<StepsRunner> {
   const scratch = await mkdtemp(join(tmpdir(), 'steps-ui-test-'));
   const fixturesDir = join(scratch, 'fixtures');
   await cp(join(repoRoot, 'fixtures'), fixturesDir, { recursive: true });
@@ -33,6 +34,7 @@ export async function startStepsRunner(prepareFixtures?: (dir: string) => Promis
     shell: '/bin/bash',
     // A clean HOME keeps the machine's own rc files out of the shell.
     shellEnv: { HOME: home, PS1: '$ ', HISTFILE: join(home, '.history') },
+    ...options,
   });
   // Not a spread: `url` is a getter that makes a fresh one-time launch link on every read.
   return Object.defineProperties(Object.create(runner), {

@@ -1,11 +1,11 @@
 // The editor in a real Chromium, on the real build served by the real runner: edit
 // main.rs in the page, save, rebuild hello.wasm with the exercise step and see the new
 // greeting; after a reload the edit is still there and marked; Show changes, Reset file;
-// and a file changed from the terminal while it is open is never overwritten unasked.
+// a file changed from the terminal while it is open is never overwritten unasked, and
+// "Use the version on disk" takes it; a save after the shell ended goes to the new session.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { FILE_PATH, fileResponseSchema } from '../../contracts/files-api.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import {
   newStepsContext,
@@ -16,6 +16,7 @@ import {
   waitForTerminalText,
   type StepsRunner,
 } from '../browser/steps-harness.ts';
+import { code, editor, editorText, fileOnDisk as readOnDisk, openEditor, typeInTerminal } from './editor-harness.ts';
 
 const ORIGINAL_GREETING = 'Hello WebAssembly in Docker!';
 const MY_GREETING = 'Hallo from my own edit';
@@ -32,39 +33,7 @@ after(async () => {
   await runner?.dispose();
 });
 
-const editor = (page: Page) => page.locator('.workshop-editor');
-const code = (page: Page) => page.locator('.workshop-editor .cm-content');
-
-/** Clicks "Edit" under the block of `path` and waits until the editor shows the file. */
-async function openEditor(page: Page, path: string): Promise<void> {
-  const action = page.locator(`workshop-edit-fixture[data-path="${path}"] .edit-open`);
-  await action.waitFor({ state: 'visible', timeout: 30_000 });
-  await action.click();
-  await page.waitForSelector(`.workshop-editor[data-file="${path}"]`, { timeout: 60_000 });
-  await code(page).waitFor({ state: 'visible' });
-}
-
-/** The text CodeMirror holds, line by line as it renders them. */
-const editorText = (page: Page) => code(page).evaluate((node) => [...node.querySelectorAll('.cm-line')].map((l) => l.textContent).join('\n'));
-
-/** What the workspace holds, read through the runner's API like the page does. */
-async function fileOnDisk(page: Page, path: string): Promise<string> {
-  const session = await page.evaluate(() => sessionStorage.getItem('workshop.terminal.session'));
-  assert.ok(session, 'the page has a session');
-  // The session belongs to the page's browser: ask as that browser.
-  const browserId = await page.evaluate(() => localStorage.getItem('workshop.browser'));
-  assert.ok(browserId, 'the page has a browser id');
-  const response = await fetch(`${runner.origin}${FILE_PATH}?${new URLSearchParams({ session, path })}`, {
-    headers: { authorization: `Bearer ${runner.token}`, 'x-workshop-browser': browserId },
-  });
-  return fileResponseSchema.parse(await response.json()).text;
-}
-
-async function typeInTerminal(page: Page, line: string, done: string): Promise<void> {
-  await page.locator('workshop-terminal-dock .xterm-helper-textarea').focus();
-  await page.keyboard.type(`${line}\r`);
-  await waitForTerminalText(page, done);
-}
+const fileOnDisk = (page: Page, path: string) => readOnDisk(runner, page, path);
 
 describe('editing an example file in the page', () => {
   test('edit main.rs, rebuild, see the greeting; reload keeps it marked; show changes; reset; conflicts ask', async () => {
@@ -143,6 +112,80 @@ describe('editing an example file in the page', () => {
       const unexpected = errors.filter((error) => !/status of 409 \(Conflict\)/.test(error));
       assert.equal(errors.length - unexpected.length, 1, 'exactly one refused save');
       assert.deepEqual(unexpected, [], 'no other console errors');
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('the shell ends while the editor is open: the save asks the dock for the new session and keeps the edit', async () => {
+    const context = await newStepsContext(browser);
+    try {
+      const { page, errors } = await openThroughRunner(context, runner, '/en/build/');
+      await openEditor(page, 'hello/Dockerfile');
+      const session = () => page.evaluate(() => sessionStorage.getItem('workshop.terminal.session'));
+      const first = await session();
+      assert.ok(first, 'the editor opened a session');
+      await code(page).click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText('\n# saved after the shell was gone\n');
+      assert.equal(await editor(page).getAttribute('data-unsaved'), 'true');
+
+      // The reader ends the shell; the dock connects again and the runner starts a new one.
+      await typeInTerminal(page, 'exit', 'exit');
+      await page.waitForFunction((old) => {
+        const now = sessionStorage.getItem('workshop.terminal.session');
+        return now !== null && now !== old;
+      }, first, { timeout: 30_000 });
+
+      // Save with the button: no focus on the editor first, so nothing but the save asks the runner.
+      await page.locator('.workshop-editor .editor-save').click();
+      await page.waitForSelector('.workshop-editor[data-unsaved="false"][data-changed="true"]', { timeout: 30_000 });
+      assert.match((await page.locator('.workshop-editor .editor-status').textContent()) ?? '', /^Saved\./);
+      assert.match(await editorText(page), /saved after the shell was gone/, 'the edit is still in the editor');
+      assert.match(await fileOnDisk(page, 'hello/Dockerfile'), /# saved after the shell was gone/, 'and on disk');
+      // The first try named the ended session and was refused (404 unknown-session); the retry named the new one.
+      const unexpected = errors.filter((error) => !/status of 404 \(Not Found\)/.test(error));
+      assert.equal(errors.length - unexpected.length, 1, errors.join('\n'));
+      assert.deepEqual(unexpected, []);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test('a conflict, "Use the version on disk": the editor takes the disk\'s text, and the next save builds on it', async () => {
+    const context = await newStepsContext(browser);
+    try {
+      const { page, errors } = await openThroughRunner(context, runner, '/en/build/');
+      page.on('dialog', (dialog) => void dialog.accept());
+      await openEditor(page, 'hello/Cargo.toml');
+      await code(page).click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText('\n# mine, to be given up\n');
+      await typeInTerminal(page, `echo '# from the terminal' >> "$WORKSHOP_DIR/hello/Cargo.toml"; echo appended-$((3 + 4))`, 'appended-7');
+      const disk = await fileOnDisk(page, 'hello/Cargo.toml');
+      assert.match(disk, /# from the terminal/);
+
+      await page.locator('.workshop-editor .editor-save').click();
+      await page.locator('.workshop-editor .editor-conflict').waitFor({ state: 'visible' });
+      await page.locator('.workshop-editor .editor-take-disk').click();
+      assert.ok(await page.locator('.workshop-editor .editor-conflict').isHidden(), 'the question is answered');
+      assert.equal(await editorText(page), disk, "the editor holds the disk's text");
+      assert.doesNotMatch(await editorText(page), /mine, to be given up/);
+      assert.equal(await editor(page).getAttribute('data-unsaved'), 'false', 'nothing unsaved: it is what the disk holds');
+      assert.equal(await fileOnDisk(page, 'hello/Cargo.toml'), disk, 'taking it writes nothing');
+
+      // The next save is based on the disk's version: no second conflict, and the terminal's line stays.
+      await code(page).click();
+      await page.keyboard.press('Control+End');
+      await page.keyboard.insertText('# after taking the disk\n');
+      await page.keyboard.press('Control+S');
+      await page.waitForSelector('.workshop-editor[data-unsaved="false"]');
+      assert.ok(await page.locator('.workshop-editor .editor-conflict').isHidden(), 'no conflict this time');
+      assert.equal(await fileOnDisk(page, 'hello/Cargo.toml'), `${disk}# after taking the disk\n`);
+      // The one refused save (409) before the reader chose.
+      const unexpected = errors.filter((error) => !/status of 409 \(Conflict\)/.test(error));
+      assert.equal(errors.length - unexpected.length, 1, errors.join('\n'));
+      assert.deepEqual(unexpected, []);
     } finally {
       await context.close();
     }

@@ -1,11 +1,26 @@
 // The editor's file API through the real runner (server/files/http-route.ts): the
 // credential guards it, it reaches only the named session's workspace, and what it
-// writes is what the session's shell sees.
+// writes is what the session's shell sees. And the module route the benchmark uses.
 import assert from 'node:assert/strict';
-import { symlink } from 'node:fs/promises';
+import { readdir, readFile, symlink, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { FILE_PATH, FILE_RESET_PATH, FILES_PATH, MAX_FILE_BYTES, fileErrorSchema, fileResponseSchema } from '../../contracts/files-api.ts';
+import {
+  FIBONACCI_MODULE,
+  FILE_PATH,
+  FILE_RESET_PATH,
+  FILES_PATH,
+  MAX_FILE_BYTES,
+  MAX_MODULE_BYTES,
+  MODULE_CHANGED_HEADER,
+  MODULE_PATH,
+  WASM_MAGIC,
+  fileErrorSchema,
+  fileResponseSchema,
+  moduleErrorSchema,
+} from '../../contracts/files-api.ts';
+import { APP_FOLDER } from '../../server/workspace/private-root.ts';
+import { repoRoot } from '../helpers/dist.ts';
 import { startTestRunner, TerminalClient, type TestRunner } from '../server/runner-harness.ts';
 
 describe('file API', () => {
@@ -111,5 +126,97 @@ describe('file API', () => {
     });
     assert.equal(reset.status, 200);
     assert.equal(fileResponseSchema.parse(await reset.json()).changed, false);
+  });
+});
+
+// GET /api/files/module: the benchmark's way to the reader's own fibonacci.wasm. Bytes, not
+// text, so it has rules of its own: only .wasm, only with the Wasm magic, at most 16 MiB;
+// and the paths of the editor's routes (no traversal, no symlink, nothing outside).
+describe('module API', () => {
+  let runner: TestRunner;
+  let client: TerminalClient;
+  let auth: Record<string, string>;
+
+  before(async () => {
+    runner = await startTestRunner();
+    // A browser of its own: its workspace is found by the browser id, with or without a shell.
+    client = await TerminalClient.connect(runner, '', { 'x-workshop-browser': BROWSER_ID });
+    auth = { authorization: `Bearer ${runner.token}`, 'x-workshop-browser': BROWSER_ID };
+  });
+  after(async () => {
+    client?.ws.close();
+    await runner?.dispose();
+  });
+
+  const BROWSER_ID = 'module-test-browser-0123';
+  const get = (path: string, headers = auth) => fetch(`${runner.origin}${MODULE_PATH}?${new URLSearchParams({ path })}`, { headers });
+  const errorOf = async (response: Response) => moduleErrorSchema.parse(await response.json()).error;
+  const fixture = () => readFile(join(repoRoot, 'fixtures', FIBONACCI_MODULE));
+
+  test("serves the workspace's fibonacci.wasm as application/wasm, not cached, and says whether it is the workshop's", async () => {
+    const response = await get(FIBONACCI_MODULE);
+    assert.equal(response.status, 200);
+    assert.equal(response.headers.get('content-type'), 'application/wasm');
+    assert.match(response.headers.get('cache-control') ?? '', /no-store/);
+    assert.equal(response.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(response.headers.get(MODULE_CHANGED_HEADER), 'false');
+    assert.ok(Buffer.from(await response.arrayBuffer()).equals(await fixture()));
+
+    // Rebuilt (here: the same module with one custom section more): changed, and these bytes.
+    const mine = Buffer.concat([await fixture(), Buffer.from([0x00, 0x05, 0x04, 0x6d, 0x69, 0x6e, 0x65])]);
+    await writeFile(join(client.workspace, FIBONACCI_MODULE), mine);
+    const rebuilt = await get(FIBONACCI_MODULE);
+    assert.equal(rebuilt.headers.get(MODULE_CHANGED_HEADER), 'true');
+    assert.ok(Buffer.from(await rebuilt.arrayBuffer()).equals(mine));
+  });
+
+  test('no credential, a wrong one, or another browser: no module', async () => {
+    for (const headers of [{ 'x-workshop-browser': BROWSER_ID }, { authorization: 'Bearer wrong-token', 'x-workshop-browser': BROWSER_ID }] as Record<string, string>[]) {
+      const response = await get(FIBONACCI_MODULE, headers);
+      assert.equal(response.status, 401);
+      assert.ok(!Buffer.from(await response.arrayBuffer()).includes(Buffer.from('asm')), 'no module in the refusal');
+    }
+    // A valid credential naming another browser reaches that browser's workspace, which has
+    // none yet; asking creates none either.
+    const before = await readdir(join(runner.dataDir, APP_FOLDER, 'workspaces'));
+    const other = await get(FIBONACCI_MODULE, { ...auth, 'x-workshop-browser': 'another-browser-0123456789' });
+    assert.equal(other.status, 404);
+    assert.equal(await errorOf(other), 'no-such-file');
+    assert.deepEqual(await readdir(join(runner.dataDir, APP_FOLDER, 'workspaces')), before);
+  });
+
+  test('traversal, absolute paths and symlinks are refused, even to a module', async () => {
+    await symlink(join(repoRoot, 'fixtures', FIBONACCI_MODULE), join(client.workspace, 'linked.wasm'));
+    await symlink(join(repoRoot, 'fixtures', 'fibonacci'), join(client.workspace, 'linked-folder'));
+    for (const path of ['../../etc/x.wasm', '/etc/x.wasm', 'fibonacci/../../x.wasm', '%2e%2e/x.wasm', 'linked.wasm', 'linked-folder/fibonacci.wasm', '']) {
+      const response = await get(path);
+      assert.equal(response.status, 400, path);
+      assert.equal(await errorOf(response), 'bad-path', path);
+    }
+  });
+
+  test('only .wasm files that begin with the Wasm magic, and no larger than 16 MiB', async () => {
+    const main = await get('fibonacci/src/main.rs');
+    assert.equal(main.status, 415);
+    const refusal = await main.text();
+    assert.equal(moduleErrorSchema.parse(JSON.parse(refusal)).error, 'not-wasm');
+    assert.ok(!refusal.includes('fn main'), 'no source in the refusal');
+
+    await writeFile(join(client.workspace, 'fibonacci/fake.wasm'), 'fn main() {}\n');
+    const fake = await get('fibonacci/fake.wasm');
+    assert.equal(fake.status, 415);
+    assert.equal(await errorOf(fake), 'not-wasm');
+
+    // A sparse file: the size is checked before anything is read.
+    const big = join(client.workspace, 'fibonacci/big.wasm');
+    await writeFile(big, Buffer.from(WASM_MAGIC));
+    await truncate(big, MAX_MODULE_BYTES + 1);
+    const oversize = await get('fibonacci/big.wasm');
+    assert.equal(oversize.status, 413);
+    assert.equal(await errorOf(oversize), 'file-too-large');
+
+    const missing = await get('fibonacci/none.wasm');
+    assert.equal(missing.status, 404);
+    assert.equal(await errorOf(missing), 'no-such-file');
   });
 });

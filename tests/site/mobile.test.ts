@@ -1,5 +1,6 @@
 // At 390 px (a phone): the performance chapter's chart labels are readable (at least
-// 9 px on screen, though the SVG scales down with its viewBox) and inside the chart, the
+// 9 px on screen, though the SVG scales down with its viewBox) and inside the chart (also
+// with a measurement of every variant and an earlier one beside it, at 390 and 1280 px), the
 // theme and language selects show their whole option text (in the menu at 390 px, in the
 // header at 1280 px), and no copy button sits over code.
 // Both languages. Real build, static server, Chromium.
@@ -8,6 +9,8 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { VARIANT_IDS } from '../../contracts/bench-protocol.ts';
+import { STORAGE_KEY, type StoredBench } from '../../components/bench/result-store.ts';
 import { launchBrowser } from '../helpers/browser.ts';
 import { requireDist } from '../helpers/dist.ts';
 import { serveStatic } from '../helpers/static-server.ts';
@@ -26,9 +29,10 @@ after(async () => {
   await site?.close();
 });
 
-async function atWidth<T>(path: string, check: (page: Page) => Promise<T>, width = WIDTH): Promise<T> {
+async function atWidth<T>(path: string, check: (page: Page) => Promise<T>, width = WIDTH, stored?: Record<string, string>): Promise<T> {
   const context = await browser.newContext({ viewport: { width, height: 844 } });
   try {
+    if (stored) await context.addInitScript((items) => Object.entries(items).forEach(([key, value]) => localStorage.setItem(key, value)), stored);
     const page = await context.newPage();
     await page.goto(new URL(path, site.origin).href, { waitUntil: 'load' });
     return await check(page);
@@ -37,28 +41,81 @@ async function atWidth<T>(path: string, check: (page: Page) => Promise<T>, width
   }
 }
 
+/** Every text of the page's charts: its size on screen and whether it lies inside its chart. */
+function chartTexts(page: Page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<SVGTextElement>('svg.bench-svg text')].map((text) => {
+      const svg = text.ownerSVGElement!;
+      // font-size is in user units; the SVG is drawn at its width over its viewBox width.
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      const box = svg.getBoundingClientRect();
+      const r = text.getBoundingClientRect();
+      const inside = r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
+      return { text: text.textContent ?? '', px: Math.round(parseFloat(getComputedStyle(text).fontSize) * scale * 10) / 10, inside };
+    }),
+  );
+}
+
+/** A measurement in which every variant ran fibonacci(n), as the chart keeps it. */
+function measurementOfEvery(savedAt: string, n: number, scale: number): StoredBench {
+  const summary = (ms: number) => ({ n: 5, mean: ms, median: ms * 0.98, min: ms * 0.9, max: ms * 1.3, stddev: ms * 0.05, p95: ms * 1.2 });
+  return {
+    version: 1,
+    savedAt,
+    runs: 5,
+    warmup: 1,
+    userAgent: 'test',
+    variants: VARIANT_IDS.map((id) => ({ id, available: true })),
+    imageSizes: [{ image: 'demo/fibonacci_classic', bytes: 1_900_000 }],
+    results: VARIANT_IDS.map((label, i) => ({
+      label,
+      command: [label],
+      runs: 5,
+      warmup: 1,
+      startedAt: savedAt,
+      measurements: [{ startupMs: 5, runMs: 40, shutdownMs: 5, totalMs: 50, exitCode: 0, signal: null, error: null, answer: `Fibonacci(${n}) = 9227465` }],
+      errors: 0,
+      stats: { startup: summary((i + 1) * 20 * scale), run: summary(40 * scale), shutdown: summary(5 * scale), total: summary((i + 1) * 120 * scale) },
+      ...(label === 'browser' || label === 'node-wasi' ? { module: 'workspace' as const } : {}),
+    })),
+  };
+}
+
+const withEarlier = {
+  [STORAGE_KEY]: JSON.stringify({ version: 2, current: measurementOfEvery('2025-01-02T10:00:00.000Z', 25, 0.1), earlier: measurementOfEvery('2025-01-01T10:00:00.000Z', 35, 1) }),
+};
+
 for (const lang of ['de', 'en']) {
   test(`${lang}: at ${WIDTH} px the benchmark chart's labels are at least ${MIN_TEXT_PX} px on screen`, { timeout: 60_000 }, async () => {
     const sizes = await atWidth(`/${lang}/performance/`, async (page) => {
       // Without a stored measurement the total chart still shows the article's rows, and the sizes chart its image.
       await page.waitForSelector('bench-chart[data-state="ready"] svg.bench-svg text');
-      return page.evaluate(() =>
-        [...document.querySelectorAll<SVGTextElement>('svg.bench-svg text')].map((text) => {
-          const svg = text.ownerSVGElement!;
-          // font-size is in user units; the SVG is drawn at its width over its viewBox width.
-          const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-          const box = svg.getBoundingClientRect();
-          const r = text.getBoundingClientRect();
-          const inside = r.left >= box.left - 1 && r.right <= box.right + 1 && r.top >= box.top - 1 && r.bottom <= box.bottom + 1;
-          return { text: text.textContent ?? '', px: Math.round(parseFloat(getComputedStyle(text).fontSize) * scale * 10) / 10, inside };
-        }),
-      );
+      return chartTexts(page);
     });
     assert.ok(sizes.length > 0, 'the chapter draws no chart text');
     assert.deepEqual(sizes.filter((s) => s.px < MIN_TEXT_PX), []);
     // Larger text must still fit: nothing drawn past the chart's edges.
     assert.deepEqual(sizes.filter((s) => !s.inside), []);
   });
+
+  for (const width of [WIDTH, 1280]) {
+    test(`${lang}: at ${width} px every variant's row and its earlier run, with n, stay readable and inside the chart`, { timeout: 60_000 }, async () => {
+      const sizes = await atWidth(
+        `/${lang}/performance/`,
+        async (page) => {
+          await page.waitForSelector('bench-chart[data-state="ready"] .bench-svg__row--earlier .bench-svg__label');
+          return chartTexts(page);
+        },
+        width,
+        withEarlier,
+      );
+      const earlier = sizes.filter((s) => s.text.includes('n = 35'));
+      assert.equal(earlier.length, VARIANT_IDS.length * 4, 'an earlier row per variant and phase, with its n');
+      assert.ok(sizes.some((s) => s.text.includes('Wasm') && s.text.includes('n = 25')), 'the longest names carry their n too');
+      if (width === WIDTH) assert.deepEqual(sizes.filter((s) => s.px < MIN_TEXT_PX), []);
+      assert.deepEqual(sizes.filter((s) => !s.inside), []);
+    });
+  }
 
   for (const width of [WIDTH, 1280]) {
     test(`${lang}: at ${width} px the theme and language selects show their whole option text`, { timeout: 60_000 }, async () => {

@@ -16,6 +16,7 @@ import type { ShellChoice, ShellKind } from '../shell/shell-choice.ts';
 import { withOnlyStdDescriptors } from '../shell/close-descriptors.ts';
 import { shellLaunch } from '../shell/shell-launch.ts';
 import { ShellMarkerFilter, type ShellEvent } from '../shell/shell-markers.ts';
+import { SequenceWatcher } from './sequence-watcher.ts';
 
 export interface SessionOptions {
   id: string;
@@ -71,7 +72,7 @@ export class Session {
   private editorReady = false;
   /** bash and zsh switch bracketed paste on; PowerShell's line editor gives no such sign. */
   private expectEditorSignal = true;
-  private editorTail: Buffer = Buffer.alloc(0);
+  private readonly editorSign = new SequenceWatcher(BRACKETED_PASTE_ON);
   private readonly editorWaiters = new Set<() => void>();
   private promptWaiters: Array<() => void> = [];
   private ending: Promise<void> | undefined;
@@ -385,19 +386,15 @@ export class Session {
 
   private watchLineEditor(chunk: Buffer): void {
     if (this.editorReady) {
-      this.editorTail = Buffer.alloc(0);
+      this.editorSign.reset();
       return;
     }
-    const seen = Buffer.concat([this.editorTail, chunk]);
-    if (seen.includes(BRACKETED_PASTE_ON)) {
+    if (this.editorSign.push(chunk)) {
       this.editorReady = true;
-      this.editorTail = Buffer.alloc(0);
       for (const wake of [...this.editorWaiters]) wake();
-    } else {
-      // The sign may be cut across two chunks.
-      this.editorTail = Buffer.from(seen.subarray(Math.max(0, seen.length - BRACKETED_PASTE_ON.length + 1)));
     }
   }
+
 
   /**
    * No page reads the output: keep what the replay buffer holds, then stop reading, so

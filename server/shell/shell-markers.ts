@@ -20,11 +20,13 @@ export type ShellEvent = Buffer | ShellMarker;
 
 const PREFIX = Buffer.from(`\x1b]${MARKER_OSC_NUMBER};`);
 const BEL = 0x07;
+/** One empty buffer for "nothing carried": push() runs for every chunk of output. */
+const NOTHING = Buffer.alloc(0);
 /** A sequence longer than this is not ours (or broken): pass it through instead of holding it. */
 const MAX_SEQUENCE_BYTES = 8192;
 
 export class ShellMarkerFilter {
-  private carry: Buffer = Buffer.alloc(0);
+  private carry: Buffer = NOTHING;
 
   constructor(private readonly nonce: string) {}
 
@@ -35,7 +37,7 @@ export class ShellMarkerFilter {
 
   push(chunk: Buffer): ShellEvent[] {
     const buf = this.carry.length > 0 ? Buffer.concat([this.carry, chunk]) : chunk;
-    this.carry = Buffer.alloc(0);
+    this.carry = NOTHING;
     const events: ShellEvent[] = [];
     const emit = (bytes: Buffer) => {
       if (bytes.length > 0) events.push(bytes);
@@ -71,7 +73,7 @@ export class ShellMarkerFilter {
   /** Gives back bytes held as a possible marker start (when no more output followed). */
   flush(): Buffer {
     const held = this.carry;
-    this.carry = Buffer.alloc(0);
+    this.carry = NOTHING;
     return held;
   }
 

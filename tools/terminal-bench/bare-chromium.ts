@@ -19,8 +19,8 @@ export interface BarePage {
   press(key: KeyPress): Promise<void>;
   /** Text typed in one go, as an input method or a paste would deliver it. */
   insertText(text: string): Promise<void>;
-  /** The page's main-thread busy time so far (DevTools Performance TaskDuration), in seconds. */
-  busySeconds(): Promise<number>;
+  /** DevTools' Performance metrics so far, in seconds or counts (TaskDuration: main-thread busy time, ScriptDuration, LayoutDuration, ...). */
+  metrics(): Promise<Record<string, number>>;
   /** Runs `fn(arg)` in the page and returns its (awaited, JSON-serialisable) result. */
   evaluate<T, A>(fn: (arg: A) => T | Promise<T>, arg: A): Promise<T>;
   /** Evaluates a JavaScript expression in the page and returns its awaited value. */
@@ -29,6 +29,9 @@ export interface BarePage {
   /** Any other DevTools command (for profiling by hand). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CDP replies are untyped JSON
   command(method: string, params: object): Promise<any>;
+  /** Listens to a DevTools event (for profiling by hand). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CDP events are untyped JSON
+  on(method: string, listener: (params: any) => void): void;
 }
 
 export interface BareBrowser {
@@ -93,8 +96,11 @@ export async function launchBareChromium(extraFlags: string[] = []): Promise<Bar
       await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
       let nextId = 0;
       const pending = new Map<number, (reply: { result?: unknown; error?: { message: string } }) => void>();
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CDP events are untyped JSON
+      const listeners = new Map<string, ((params: any) => void)[]>();
       socket.on('message', (data) => {
         const reply = JSON.parse(String(data));
+        if (reply.method) for (const listener of listeners.get(reply.method) ?? []) listener(reply.params);
         pending.get(reply.id)?.(reply);
         pending.delete(reply.id);
       });
@@ -111,6 +117,10 @@ export async function launchBareChromium(extraFlags: string[] = []): Promise<Bar
         return result.value;
       };
       await command('Performance.enable', {});
+      const metrics = async (): Promise<Record<string, number>> => {
+        const reply = (await command('Performance.getMetrics', {})) as { metrics: { name: string; value: number }[] };
+        return Object.fromEntries(reply.metrics.map((metric) => [metric.name, metric.value]));
+      };
       return {
         async press(key) {
           const base = {
@@ -126,10 +136,7 @@ export async function launchBareChromium(extraFlags: string[] = []): Promise<Bar
         async insertText(text) {
           await command('Input.insertText', { text });
         },
-        async busySeconds() {
-          const { metrics } = (await command('Performance.getMetrics', {})) as { metrics: { name: string; value: number }[] };
-          return metrics.find((metric) => metric.name === 'TaskDuration')?.value ?? 0;
-        },
+        metrics,
         async goto(url) {
           // Mark the current document; the new one has no mark once it has replaced it.
           await evaluate('window.__benchOldDocument = true');
@@ -147,6 +154,9 @@ export async function launchBareChromium(extraFlags: string[] = []): Promise<Bar
         evaluate: (fn, arg) => evaluate(`(${fn.toString()})(${JSON.stringify(arg)})`),
         evaluateSource: (expression) => evaluate(expression),
         command,
+        on(method, listener) {
+          listeners.set(method, [...(listeners.get(method) ?? []), listener]);
+        },
         async close() {
           socket.close();
           await fetch(`${base}/json/close/${target.id}`).catch(() => undefined);

@@ -2,7 +2,7 @@
 // real page (a built chapter opened with ?terminal=open, served by the real runner), and,
 // with --peer wetty, the same measurements of wetty 3.2 in the same run, interleaved A/B.
 // Prints figures; asserts nothing (issue 11; docs/cli.md).
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,8 @@ first if needed, served by the real runner) in headless Chromium with --disable-
   --keys N         keystrokes for the echo workload (default 200)
   --timeout S      give up after S seconds in all (default 1200)
   --json           print the figures as JSON
+  --profile DIR    write a CPU profile of each throughput run into DIR
+                   (<system>-<run>.cpuprofile, for Chromium's DevTools)
   --help, -h       this text
 
 Workloads (issue 11), with t0 the keydown in the page and t1 the onWriteParsed after
@@ -46,10 +48,11 @@ interface Options {
   keystrokes: number;
   timeoutSeconds: number;
   json: boolean;
+  profileDir: string | undefined;
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { peer: undefined, runs: 3, megabytes: 50, keystrokes: 200, timeoutSeconds: 1200, json: false };
+  const options: Options = { peer: undefined, runs: 3, megabytes: 50, keystrokes: 200, timeoutSeconds: 1200, json: false, profileDir: undefined };
   const number = (i: number) => {
     const value = Number(argv[i]);
     if (!Number.isFinite(value) || value <= 0) fail(`${argv[i - 1]} needs a positive number.`);
@@ -68,6 +71,10 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--mb') options.megabytes = number(++i);
     else if (arg === '--keys') options.keystrokes = number(++i);
     else if (arg === '--timeout') options.timeoutSeconds = number(++i);
+    else if (arg === '--profile') {
+      if (!argv[++i]) fail('--profile needs a folder.');
+      options.profileDir = argv[i];
+    }
     else fail(`Unknown option ${arg}.`);
   }
   return options;
@@ -93,7 +100,13 @@ interface System {
 
 interface RunFigures {
   mbPerSecond: number;
+  /** Frames xterm.js drew per second during the flood. */
+  framesPerSecond: number;
   busySecondsPer50MB: number;
+  /** Of the busy time: JavaScript, style recalculation, layout (DevTools Performance metrics). */
+  scriptSecondsPer50MB: number;
+  styleSecondsPer50MB: number;
+  layoutSecondsPer50MB: number;
   echoP50: number;
   echoP99: number;
   ctrlCMs: number;
@@ -117,7 +130,7 @@ async function timed(page: BarePage, kind: 'char' | 'prompt' | 'marker', arg: st
   return (await page.evaluateSource('window.__probe.settle()')) as number;
 }
 
-async function measure(page: BarePage, options: Options): Promise<RunFigures> {
+async function measure(page: BarePage, options: Options, profileName: string): Promise<RunFigures> {
   // The same prompt everywhere, so that "back at the prompt" means the same thing.
   await page.insertText(`PS1='${PROMPT}'`);
   await timed(page, 'prompt', PROMPT, () => page.press(ENTER));
@@ -127,9 +140,22 @@ async function measure(page: BarePage, options: Options): Promise<RunFigures> {
   const bytes = Math.round(options.megabytes * 1e6);
   await page.insertText(`head -c ${bytes} /dev/zero | tr '\\0' x | fold -w 120; echo __END_$((6*7))__`);
   await sleep(200);
-  const busyBefore = await page.busySeconds();
+  if (options.profileDir) {
+    await page.command('Profiler.enable', {});
+    await page.command('Profiler.setSamplingInterval', { interval: 250 });
+    await page.command('Profiler.start', {});
+  }
+  const before = await page.metrics();
+  const rendersBefore = (await page.evaluateSource('window.__probe.renders()')) as number;
   const floodMs = await timed(page, 'marker', '__END_42__', () => page.press(ENTER), 600_000);
-  const busy = (await page.busySeconds()) - busyBefore;
+  const after = await page.metrics();
+  const renders = ((await page.evaluateSource('window.__probe.renders()')) as number) - rendersBefore;
+  if (options.profileDir) {
+    const { profile } = await page.command('Profiler.stop', {});
+    mkdirSync(options.profileDir, { recursive: true });
+    writeFileSync(join(options.profileDir, `${profileName}.cpuprofile`), JSON.stringify(profile));
+  }
+  const spent = (name: string) => (((after[name] ?? 0) - (before[name] ?? 0)) * 50) / options.megabytes;
   await sleep(500);
 
   const echoes: number[] = [];
@@ -153,7 +179,11 @@ async function measure(page: BarePage, options: Options): Promise<RunFigures> {
 
   return {
     mbPerSecond: options.megabytes / (floodMs / 1000),
-    busySecondsPer50MB: (busy * 50) / options.megabytes,
+    framesPerSecond: renders / (floodMs / 1000),
+    busySecondsPer50MB: spent('TaskDuration'),
+    scriptSecondsPer50MB: spent('ScriptDuration'),
+    styleSecondsPer50MB: spent('RecalcStyleDuration'),
+    layoutSecondsPer50MB: spent('LayoutDuration'),
     echoP50: percentile(echoes, 50),
     echoP99: percentile(echoes, 99),
     ctrlCMs,
@@ -254,7 +284,8 @@ async function main(): Promise<void> {
         log(`run ${run + 1}/${options.runs}: ${system.name} ...`);
         const page = await system.open(browser);
         try {
-          figures.get(system.name)!.push(await measure(page, options));
+          const profileName = `${system.name.replace(/[^a-z0-9]+/gi, '-')}-${run + 1}`;
+          figures.get(system.name)!.push(await measure(page, options, profileName));
         } finally {
           await page.close();
         }
@@ -270,7 +301,11 @@ async function main(): Promise<void> {
 function report(names: string[], figures: Map<string, RunFigures[]>, maxBuffered: number, options: Options): void {
   const rows: { label: string; unit: string; pick: (f: RunFigures) => number; target: string }[] = [
     { label: `throughput, ${options.megabytes} MB`, unit: 'MB/s', pick: (f) => f.mbPerSecond, target: '>= 1.1 x peer' },
+    { label: 'frames drawn in flood', unit: '/s', pick: (f) => f.framesPerSecond, target: '' },
     { label: 'page CPU per 50 MB', unit: 's', pick: (f) => f.busySecondsPer50MB, target: '' },
+    { label: '  of it script', unit: 's', pick: (f) => f.scriptSecondsPer50MB, target: '' },
+    { label: '  of it style', unit: 's', pick: (f) => f.styleSecondsPer50MB, target: '' },
+    { label: '  of it layout', unit: 's', pick: (f) => f.layoutSecondsPer50MB, target: '' },
     { label: 'echo p50', unit: 'ms', pick: (f) => f.echoP50, target: '<= 0.5 x peer' },
     { label: 'echo p99', unit: 'ms', pick: (f) => f.echoP99, target: '<= peer' },
     { label: 'Ctrl-C to prompt', unit: 'ms', pick: (f) => f.ctrlCMs, target: '<= 50 ms' },

@@ -19,6 +19,8 @@ export const PROBE_SOURCE = String.raw`(() => {
   };
   let keydownAt = 0;
   window.addEventListener('keydown', () => { keydownAt = performance.now(); }, true);
+  let renders = 0;
+  term.onRender(() => { renders++; });
   const waiters = new Set();
   term.onWriteParsed(() => {
     const now = performance.now();
@@ -44,6 +46,8 @@ export const PROBE_SOURCE = String.raw`(() => {
       return true;
     },
     keydownAt: () => keydownAt,
+    /** How many times xterm.js has drawn rows so far (its onRender event). */
+    renders: () => renders,
     beforeCursor,
     /** Arms a wait; await it with settle(). */
     arm(kind, arg, timeoutMs) {

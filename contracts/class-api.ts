@@ -26,6 +26,33 @@ export { RUNNER_CLASS_HELP_PATH, RUNNER_CLASS_LEAVE_PATH, RUNNER_CLASS_PATH } fr
 export const MAX_BODY_BYTES = 64 * 1024;
 /** Events per POST. */
 export const MAX_EVENTS_PER_BATCH = 100;
+/**
+ * Events the class server stores for one seat, ever; beyond it the seat is refused with
+ * `seat-full` (409). A real day never comes near: the workshop has 26 steps, each run records
+ * two events (running, then passed or failed), so even ten attempts at every step are 520;
+ * add a doctor summary per join, three benchmark variants per run of the performance
+ * chapter and a few help requests, and a busy participant stays below 1,000. Five times that
+ * leaves room for a second day; more is a stranger filling the trainer's disk, since a
+ * help event alone may be 12 KB.
+ */
+export const MAX_EVENTS_PER_SEAT = 5_000;
+/**
+ * Requests to POST /class/v1/events per seat: a burst, then so many per second (a 429 with
+ * Retry-After beyond). The burst takes a seat's whole allowance in full batches
+ * (MAX_EVENTS_PER_SEAT / MAX_EVENTS_PER_BATCH = 50) with room to spare, so a runner that
+ * was offline all day sends its outbox at once. After that, one a second: a runner that is
+ * online sends each event as it happens, and a step's two events are seconds apart; what
+ * comes faster waits in the runner's outbox and goes in the next batch.
+ */
+export const SEAT_WRITE_BURST = 60;
+export const SEAT_WRITES_PER_SECOND = 1;
+
+/** Error codes a client of the class server acts on (the body is classErrorSchema). */
+export const CLASS_ERROR_CODES = {
+  /** The seat holds MAX_EVENTS_PER_SEAT events; it stores nothing more, so retrying is futile. */
+  seatFull: 'seat-full',
+  rateLimited: 'rate-limited',
+} as const;
 /** Lines "Ask for help" shares, and characters per line. */
 export const MAX_HELP_LINES = 40;
 export const MAX_HELP_LINE_CHARS = 300;
@@ -138,7 +165,14 @@ export type StuckRules = z.infer<typeof stuckRulesSchema>;
 export const DEFAULT_STUCK_RULES: StuckRules = { medianFactor: 1.5, failuresInRow: 3, knownError: true };
 
 export const seatSchema = z
-  .object({ id: z.string(), name: z.string(), joinedAt: z.number(), left: z.boolean() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    joinedAt: z.number(),
+    left: z.boolean(),
+    /** The seat holds MAX_EVENTS_PER_SEAT events: the class server stores nothing more from it. */
+    full: z.boolean(),
+  })
   .strict();
 export type Seat = z.infer<typeof seatSchema>;
 
@@ -179,6 +213,8 @@ export const runnerClassStateSchema = z.discriminatedUnion('joined', [
       broadcast: broadcastSchema.nullable(),
       /** The step "Ask for help" is about: the last one this runner ran. */
       lastStep: z.string().nullable(),
+      /** The class server refused events because this seat holds all it stores for one seat. */
+      seatFull: z.boolean(),
     })
     .strict(),
 ]);

@@ -5,6 +5,7 @@ import {
   CLASS_PATHS,
   DEFAULT_STUCK_RULES,
   feedMessageSchema,
+  MAX_EVENTS_PER_SEAT,
   trainerExchangeResponseSchema,
   type Broadcast,
   type Seat,
@@ -170,8 +171,9 @@ function gridSection(view: ClassView): HTMLElement {
     const row = view.cells.get(seat.id);
     return h(
       'tr',
-      { 'data-seat': seat.name, 'data-left': String(seat.left) },
-      h('th', { scope: 'row' }, seat.name),
+      { 'data-seat': seat.name, 'data-left': String(seat.left), 'data-full': String(seat.full) },
+      // A full seat's later steps never arrive: say so where the trainer looks for that seat.
+      h('th', { scope: 'row', title: seat.full ? t('seatFull', { n: MAX_EVENTS_PER_SEAT }) : undefined }, seat.name, seat.full ? h('span', { class: 'seat-full' }, ` ${t('seatFullMark')}`) : undefined),
       ...view.steps.map((step) => {
         const cell = row?.get(step);
         if (!cell) return h('td', { 'data-step': step });

@@ -8,9 +8,13 @@ import type { z } from 'zod';
 import {
   benchExportRowSchema,
   broadcastRequestSchema,
+  CLASS_ERROR_CODES,
   CLASS_PATHS,
   eventBatchSchema,
   joinRequestSchema,
+  MAX_EVENTS_PER_SEAT,
+  SEAT_WRITE_BURST,
+  SEAT_WRITES_PER_SECOND,
   stuckRulesSchema,
   trainerExchangeRequestSchema,
   type BenchExportRow,
@@ -49,7 +53,10 @@ export function createClassApi(context: ClassApiContext) {
   const { store, feed } = context;
   // Wrong codes and wrong credentials cost a client address; right ones do not.
   const failures = new RateLimiter(20, 0.2);
-  const seatWrites = new RateLimiter(300, 100);
+  // Event batches per seat, sized to the real runner (contracts/class-api.ts): a stranger's
+  // seat may not keep the store and the feed busy, also not with batches of repeated ids,
+  // which cost a parse and a lookup each but never count towards the seat's cap.
+  const seatWrites = new RateLimiter(SEAT_WRITE_BURST, SEAT_WRITES_PER_SECOND);
   // Joins from one address: a few laptops may share one (a NAT); a stranger who read the code
   // off the projector must not fill every seat. Loopback is this machine's own users and
   // the load benchmark, not the class network.
@@ -108,17 +115,29 @@ export function createClassApi(context: ClassApiContext) {
         const credential = createCredential();
         const seat = { id: randomUUID(), name, credentialHash: hashCredential(credential), joinedAt: Date.now() };
         store.addSeat(seat);
-        feed.publish({ type: 'seat', seat: { id: seat.id, name, joinedAt: seat.joinedAt, left: false } });
+        feed.publish({ type: 'seat', seat: { id: seat.id, name, joinedAt: seat.joinedAt, left: false, full: false } });
         sendJson(response, 200, { seatId: seat.id, seatName: name, credential, className: context.className });
         return true;
       }
       case `POST ${CLASS_PATHS.events}`: {
         const seat = seatOf(request);
-        if (!seatWrites.take(seat.id)) throw new HttpError(429, 'rate-limited', 'Too many events; the runner retries later.');
+        if (!seatWrites.take(seat.id)) {
+          const retryAfter = String(Math.max(1, Math.ceil(seatWrites.waitMs(seat.id) / 1000)));
+          throw new HttpError(429, CLASS_ERROR_CODES.rateLimited, `Too many requests from this seat; send again in ${retryAfter} s.`, { 'retry-after': retryAfter });
+        }
         const batch = parse(eventBatchSchema, await readJson(request));
         // Stored (and committed) before the answer: an acknowledged event survives a kill.
-        const added = store.addEvents(seat.id, batch.events);
+        const { added, refused, filled } = store.addEvents(seat.id, batch.events);
         for (const event of added) feed.publish({ type: 'event', event });
+        if (filled) feed.publish({ type: 'seat', seat: { ...seat, full: true } });
+        if (refused > 0) {
+          // The events that fitted are stored and on the feed; the rest never will be, so this is final.
+          throw new HttpError(
+            409,
+            CLASS_ERROR_CODES.seatFull,
+            `This seat holds ${MAX_EVENTS_PER_SEAT} events, the most the class server stores for one seat, and takes no more (${refused} of this batch were not stored). Do not send them again; tell your trainer, whose dashboard marks the seat as full.`,
+          );
+        }
         sendJson(response, 200, { stored: batch.events.map((event) => event.id) });
         return true;
       }

@@ -8,6 +8,8 @@ export class HttpError extends Error {
     readonly status: number,
     readonly code: string,
     message: string,
+    /** Sent with the error, e.g. Retry-After on a 429. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -49,6 +51,7 @@ export function sendError(response: ServerResponse, error: HttpError): void {
   if (response.headersSent) return void response.destroy();
   // A body that was too large is not read to its end: close the connection after the answer.
   if (error.status === 413) response.setHeader('connection', 'close');
+  for (const [name, value] of Object.entries(error.headers)) response.setHeader(name, value);
   sendJson(response, error.status, { error: error.code, message: error.message });
 }
 

@@ -23,6 +23,12 @@ export class RateLimiter {
     return true;
   }
 
+  /** Milliseconds until the key has a token again (0 when it has one): a 429's Retry-After. */
+  waitMs(key: string, now = Date.now()): number {
+    const tokens = this.refill(key, now).tokens;
+    return tokens >= 1 ? 0 : Math.ceil(((1 - tokens) / this.perSecond) * 1000);
+  }
+
   private refill(key: string, now: number): { tokens: number; at: number } {
     const bucket = this.buckets.get(key) ?? { tokens: this.burst, at: now };
     bucket.tokens = Math.min(this.burst, bucket.tokens + ((now - bucket.at) / 1000) * this.perSecond);

@@ -1,21 +1,50 @@
 // The class server's memory: one SQLite file (node:sqlite) in the data folder. Every event
 // is stored once by its id (INSERT OR IGNORE), and stored before the server acknowledges
-// it, so a class server killed at any moment loses nothing it has answered for.
+// it, so a class server killed at any moment loses nothing it has answered for. Each seat
+// stores at most a fixed number of events, counted in its row as they are stored.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { DEFAULT_STUCK_RULES, stuckRulesSchema, type Broadcast, type ClassEvent, type Seat, type StoredEvent, type StuckRules } from '../../contracts/class-api.ts';
+import {
+  DEFAULT_STUCK_RULES,
+  MAX_EVENTS_PER_SEAT,
+  stuckRulesSchema,
+  type Broadcast,
+  type ClassEvent,
+  type Seat,
+  type StoredEvent,
+  type StuckRules,
+} from '../../contracts/class-api.ts';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS seats (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, credential_hash TEXT NOT NULL UNIQUE,
-    joined_at INTEGER NOT NULL, left INTEGER NOT NULL DEFAULT 0);
+    joined_at INTEGER NOT NULL, left INTEGER NOT NULL DEFAULT 0, stored_events INTEGER NOT NULL DEFAULT 0);
   CREATE TABLE IF NOT EXISTS trainers (credential_hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, seat TEXT NOT NULL REFERENCES seats(id),
     at INTEGER NOT NULL, received_at INTEGER NOT NULL, body TEXT NOT NULL);
 `;
+
+interface SeatRow {
+  id: string;
+  name: string;
+  joined_at: number;
+  left: number;
+  stored_events: number;
+}
+
+const SEAT_COLUMNS = 'id, name, joined_at, left, stored_events';
+
+/** What storing a batch did: the new events with their seq, and the new ones the cap kept out. */
+export interface AddedEvents {
+  added: StoredEvent[];
+  /** New events not stored because the seat holds its cap (ids stored before do not count). */
+  refused: number;
+  /** True when this batch brought the seat to its cap. */
+  filled: boolean;
+}
 
 interface EventRow {
   seq: number;
@@ -28,13 +57,38 @@ interface EventRow {
 
 export class ClassStore {
   private readonly db: DatabaseSync;
+  private readonly eventsPerSeat: number;
 
-  constructor(dataDir: string) {
+  constructor(dataDir: string, options: { eventsPerSeat?: number } = {}) {
+    this.eventsPerSeat = options.eventsPerSeat ?? MAX_EVENTS_PER_SEAT;
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.db = new DatabaseSync(join(dataDir, 'class.sqlite'));
     // WAL with synchronous=NORMAL survives a killed process (not a power cut) without an fsync per event.
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
     this.db.exec(SCHEMA);
+    this.addEventCounter();
+  }
+
+  /**
+   * A data folder from before the cap has no counter column: add it and count what each seat
+   * stored, once, so that a class continued across the update keeps its seats' history.
+   */
+  private addEventCounter(): void {
+    const columns = this.db.prepare('PRAGMA table_info(seats)').all() as { name: string }[];
+    if (columns.some((column) => column.name === 'stored_events')) return;
+    this.db.exec('BEGIN IMMEDIATE');
+    try {
+      this.db.exec('ALTER TABLE seats ADD COLUMN stored_events INTEGER NOT NULL DEFAULT 0');
+      this.db.exec('UPDATE seats SET stored_events = counted.n FROM (SELECT seat, COUNT(*) AS n FROM events GROUP BY seat) AS counted WHERE counted.seat = seats.id');
+      this.db.exec('COMMIT');
+    } catch (error) {
+      this.db.exec('ROLLBACK');
+      throw error;
+    }
+  }
+
+  private seatOf(row: SeatRow): Seat {
+    return { id: row.id, name: row.name, joinedAt: row.joined_at, left: row.left === 1, full: row.stored_events >= this.eventsPerSeat };
   }
 
   meta(key: string): string | undefined {
@@ -51,10 +105,8 @@ export class ClassStore {
   }
 
   seatByCredential(credentialHash: string): Seat | undefined {
-    const row = this.db.prepare('SELECT id, name, joined_at, left FROM seats WHERE credential_hash = ?').get(credentialHash) as
-      | { id: string; name: string; joined_at: number; left: number }
-      | undefined;
-    return row && { id: row.id, name: row.name, joinedAt: row.joined_at, left: row.left === 1 };
+    const row = this.db.prepare(`SELECT ${SEAT_COLUMNS} FROM seats WHERE credential_hash = ?`).get(credentialHash) as SeatRow | undefined;
+    return row && this.seatOf(row);
   }
 
   seatNameTaken(name: string): boolean {
@@ -66,9 +118,13 @@ export class ClassStore {
   }
 
   seats(): Seat[] {
-    return (this.db.prepare('SELECT id, name, joined_at, left FROM seats ORDER BY joined_at, id').all() as { id: string; name: string; joined_at: number; left: number }[]).map(
-      (row) => ({ id: row.id, name: row.name, joinedAt: row.joined_at, left: row.left === 1 }),
-    );
+    return (this.db.prepare(`SELECT ${SEAT_COLUMNS} FROM seats ORDER BY joined_at, id`).all() as unknown as SeatRow[]).map((row) => this.seatOf(row));
+  }
+
+  /** Events the seat has stored (each id once), from its counter: no scan of the events. */
+  storedEventsOf(seatId: string): number {
+    const row = this.db.prepare('SELECT stored_events AS n FROM seats WHERE id = ?').get(seatId) as { n: number } | undefined;
+    return row?.n ?? 0;
   }
 
   /** Seats that have not left: only these take room in the class. */
@@ -84,24 +140,38 @@ export class ClassStore {
     return this.db.prepare('SELECT 1 FROM trainers WHERE credential_hash = ?').get(credentialHash) !== undefined;
   }
 
-  /** Stores a seat's events in one transaction; returns the ones that were new, with their seq. */
-  addEvents(seat: string, events: readonly ClassEvent[], receivedAt = Date.now()): StoredEvent[] {
+  /**
+   * Stores a seat's events in one transaction, in order, until the seat holds its cap; new
+   * events beyond it are counted as refused. An id stored before (a retried batch, or another
+   * seat's event) is neither stored again nor counted, so retries never fill a seat.
+   */
+  addEvents(seat: string, events: readonly ClassEvent[], receivedAt = Date.now()): AddedEvents {
     const insert = this.db.prepare('INSERT OR IGNORE INTO events (id, seat, at, received_at, body) VALUES (?, ?, ?, ?, ?)');
+    const known = this.db.prepare('SELECT 1 FROM events WHERE id = ?');
     const added: StoredEvent[] = [];
+    let refused = 0;
     this.db.exec('BEGIN IMMEDIATE');
     try {
+      let room = this.eventsPerSeat - this.storedEventsOf(seat);
+      const hadRoom = room > 0;
       for (const event of events) {
-        const result = insert.run(event.id, seat, event.at, receivedAt, JSON.stringify(event.body));
-        if (result.changes === 1) {
-          added.push({ seq: Number(result.lastInsertRowid), id: event.id, seat, at: event.at, receivedAt, body: event.body });
+        if (room > 0) {
+          const result = insert.run(event.id, seat, event.at, receivedAt, JSON.stringify(event.body));
+          if (result.changes === 1) {
+            added.push({ seq: Number(result.lastInsertRowid), id: event.id, seat, at: event.at, receivedAt, body: event.body });
+            room--;
+          }
+        } else if (known.get(event.id) === undefined) {
+          refused++;
         }
       }
+      if (added.length > 0) this.db.prepare('UPDATE seats SET stored_events = stored_events + ? WHERE id = ?').run(added.length, seat);
       this.db.exec('COMMIT');
+      return { added, refused, filled: hadRoom && room <= 0 };
     } catch (error) {
       this.db.exec('ROLLBACK');
       throw error;
     }
-    return added;
   }
 
   /** Events after `seq`, oldest first. */

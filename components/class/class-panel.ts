@@ -27,7 +27,11 @@ export function showClassPanel(panel: HTMLElement): void {
     panel.hidden = false;
     panel.dataset.connection = state.connection;
     $('.class-title').textContent = fill(state.connection === 'connected' ? 'connected' : 'connecting', { name: state.className || state.classOrigin, seat: state.seatName });
-    $('.class-connection').textContent = state.connection === 'offline' ? fill('offline', { n: state.pending }) : state.pending > 0 ? fill('pending', { n: state.pending }) : '';
+    $('.class-connection').textContent =
+      state.connection === 'offline' ? fill('offline', { n: state.pending })
+      : state.seatFull ? fill('seatFull')
+      : state.pending > 0 ? fill('pending', { n: state.pending })
+      : '';
     const broadcast = $('.class-broadcast');
     broadcast.hidden = !state.broadcast;
     $('.class-broadcast-text').textContent = state.broadcast?.text ?? '';

@@ -1,12 +1,15 @@
 // A participant's runner in a class: joins the class server once (the seat credential is
 // kept in the outbox file), then sends what the participant shares (step statuses, the
 // doctor's summary, benchmark results, help requests) in order, retrying with backoff while
-// the class server is unreachable, and picks up the trainer's broadcast. It sends nothing
-// else: no terminal contents and no typed commands.
+// the class server is unreachable (and waiting as told while it slows the seat down), drops
+// what it can never take, and picks up the trainer's broadcast. It sends nothing else: no
+// terminal contents and no typed commands.
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import {
+  CLASS_ERROR_CODES,
   CLASS_PATHS,
+  classErrorSchema,
   eventAckSchema,
   joinResponseSchema,
   MAX_EVENTS_PER_BATCH,
@@ -26,6 +29,8 @@ const BACKOFF_MAX_MS = 2_000;
 /** How often an idle link asks for the trainer's broadcast. */
 const POLL_MS = 1_500;
 const REQUEST_TIMEOUT_MS = 10_000;
+/** The longest a 429's Retry-After is obeyed; a class server asking for more is asked again sooner. */
+const RETRY_AFTER_MAX_MS = 60_000;
 
 export interface ClassLinkOptions {
   target: JoinTarget;
@@ -36,8 +41,14 @@ export interface ClassLinkOptions {
 }
 
 class Refused extends Error {
-  constructor(readonly status: number) {
-    super(`class server answered ${status}`);
+  constructor(
+    readonly status: number,
+    /** The error code of the class server's JSON answer, when it sent one. */
+    readonly code: string | undefined,
+    /** A 429's Retry-After, in ms. */
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(`class server answered ${status}${code ? ` ${code}` : ''}`);
   }
 }
 
@@ -49,6 +60,8 @@ export class ClassLink {
   private wake: (() => void) | undefined;
   private loop: Promise<void> | undefined;
   private failures = 0;
+  /** The class server refused events as more than it stores for this seat; said once in the log. */
+  private seatFull = false;
   /** Ends a request in flight when the runner stops, so that stopping never waits for the network. */
   private readonly stopping = new AbortController();
   /** Set by the step observer: the last step run, for "Ask for help". */
@@ -97,6 +110,7 @@ export class ClassLink {
       pending: this.outbox.size,
       broadcast: this.broadcast,
       lastStep: this.lastStep,
+      seatFull: this.seatFull,
     };
   }
 
@@ -133,6 +147,14 @@ export class ClassLink {
         this.failures = 0;
         if (this.outbox.size === 0) await this.sleep(POLL_MS);
       } catch (error) {
+        if (error instanceof Refused && error.status === 429 && error.retryAfterMs !== undefined) {
+          // Slowed down, not offline: the class server answered and said when to come again.
+          // What is recorded meanwhile waits in the outbox and goes in the next batch.
+          const delay = Math.min(RETRY_AFTER_MAX_MS, Math.max(BACKOFF_START_MS, error.retryAfterMs));
+          this.options.log('info', 'class-retry', { delay, status: 429 });
+          await this.sleep(delay * (1 + Math.random() * 0.25));
+          continue;
+        }
         if (error instanceof Refused && error.status === 401) {
           // The class server no longer knows this seat (its data was wiped): join again, keep the events.
           this.outbox.seat = null;
@@ -180,6 +202,14 @@ export class ClassLink {
         this.outbox.acknowledge(batch.map((event) => event.id));
         return;
       }
+      // The seat holds all the class server stores for one seat: it stored what fitted and will
+      // never take the rest, now or later. Drop them; say so once, not for every later step.
+      if (error instanceof Refused && error.status === 409 && error.code === CLASS_ERROR_CODES.seatFull) {
+        if (!this.seatFull) this.options.log('error', 'class-events-refused', { status: error.status, code: error.code, events: batch.length });
+        this.seatFull = true;
+        this.outbox.acknowledge(batch.map((event) => event.id));
+        return;
+      }
       throw error;
     }
     this.outbox.acknowledge(answer.stored);
@@ -201,7 +231,11 @@ export class ClassLink {
       signal: AbortSignal.any([AbortSignal.timeout(REQUEST_TIMEOUT_MS), this.stopping.signal]),
       redirect: 'error',
     });
-    if (!response.ok) throw new Refused(response.status);
+    if (!response.ok) {
+      const answer = classErrorSchema.safeParse(await response.json().catch(() => undefined));
+      const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+      throw new Refused(response.status, answer.success ? answer.data.error : undefined, Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter * 1000 : undefined);
+    }
     return response.json();
   }
 }

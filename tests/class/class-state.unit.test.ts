@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { DEFAULT_STUCK_RULES, type EventBody, type Seat, type StoredEvent } from '../../contracts/class-api.ts';
 import { classView, median } from '../../class/dashboard/class-state.ts';
 
-const seats: Seat[] = ['a', 'b', 'c', 'd'].map((id, i) => ({ id, name: id.toUpperCase(), joinedAt: i, left: false }));
+const seats: Seat[] = ['a', 'b', 'c', 'd'].map((id, i) => ({ id, name: id.toUpperCase(), joinedAt: i, left: false, full: false }));
 let seq = 0;
 const event = (seat: string, at: number, body: EventBody): StoredEvent => ({ seq: ++seq, id: `id-${seq}`, seat, at, receivedAt: at, body });
 const step = (seat: string, at: number, name: string, status: 'running' | 'passed' | 'failed', extra: Partial<Extract<EventBody, { kind: 'step' }>> = {}) =>

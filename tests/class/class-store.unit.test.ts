@@ -1,0 +1,56 @@
+// The class store's per-seat counter (class/store/class-store.ts), on a real node:sqlite file:
+// a data folder written before the cap existed is counted once when it is opened, so a class
+// continued across the update cannot store a fresh allowance on top of what it holds.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { test } from 'node:test';
+import type { ClassEvent } from '../../contracts/class-api.ts';
+import { ClassStore } from '../../class/store/class-store.ts';
+import { removeDir, tempDir } from './class-harness.ts';
+
+const event = (): ClassEvent => ({ id: randomUUID(), at: 1, body: { kind: 'step', step: 'say-hello', status: 'passed', attempt: 1 } });
+
+test('a data folder from before the cap keeps its seats counted, and the cap holds on top of it', async () => {
+  const dataDir = await tempDir('store-counter');
+  try {
+    // The schema as the class server wrote it before the counter column.
+    const old = new DatabaseSync(join(dataDir, 'class.sqlite'));
+    old.exec(`
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE seats (id TEXT PRIMARY KEY, name TEXT NOT NULL, credential_hash TEXT NOT NULL UNIQUE, joined_at INTEGER NOT NULL, left INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE trainers (credential_hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+      CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, seat TEXT NOT NULL REFERENCES seats(id), at INTEGER NOT NULL, received_at INTEGER NOT NULL, body TEXT NOT NULL);
+      INSERT INTO seats (id, name, credential_hash, joined_at) VALUES ('a', 'Ann', 'hash-a', 1), ('b', 'Ben', 'hash-b', 2);
+    `);
+    const insert = old.prepare("INSERT INTO events (id, seat, at, received_at, body) VALUES (?, ?, 1, 1, '{}')");
+    for (let i = 0; i < 3; i++) insert.run(randomUUID(), 'a');
+    old.close();
+
+    const store = new ClassStore(dataDir, { eventsPerSeat: 5 });
+    assert.equal(store.storedEventsOf('a'), 3);
+    assert.equal(store.storedEventsOf('b'), 0);
+
+    const batch = [event(), event(), event(), event()];
+    const first = store.addEvents('a', batch);
+    assert.deepEqual(first.added.map((e) => e.id), batch.slice(0, 2).map((e) => e.id), 'stored in order up to the cap');
+    assert.equal(first.refused, 2);
+    assert.equal(first.filled, true);
+    // The same batch again: what is stored is not counted again, only the two that never fitted.
+    const again = store.addEvents('a', batch);
+    assert.deepEqual({ added: again.added.length, refused: again.refused, filled: again.filled }, { added: 0, refused: 2, filled: false });
+    assert.equal(store.storedEventsOf('a'), 5);
+    assert.deepEqual(store.seats().map((seat) => [seat.name, seat.full]), [['Ann', true], ['Ben', false]]);
+    assert.equal(store.addEvents('b', [event()]).added.length, 1, 'another seat is not affected');
+    store.close();
+
+    // Opened again (a restart): the counter is kept, not counted a second time.
+    const reopened = new ClassStore(dataDir, { eventsPerSeat: 5 });
+    assert.equal(reopened.storedEventsOf('a'), 5);
+    assert.equal(reopened.storedEventsOf('b'), 1);
+    reopened.close();
+  } finally {
+    await removeDir(dataDir);
+  }
+});

@@ -124,6 +124,8 @@ export const MODULE_ERROR_CODES = [
   'no-such-file', // no regular file there (or this browser has no workspace yet)
   'file-too-large', // over MAX_MODULE_BYTES
   'not-wasm', // the name does not end in .wasm, or the bytes do not begin with WASM_MAGIC
+  'unsafe-workspace', // the workspace folder itself is not private to the reader (e.g. chmod 755): the runner reads nothing in it
+  'unreadable', // the runner could not read the file (no permission, e.g. root-owned from a container; another I/O error)
 ] as const;
 export type ModuleErrorCode = (typeof MODULE_ERROR_CODES)[number];
 

@@ -56,6 +56,8 @@ export const BENCH_LABEL_KEYS = [
   'module.refused.bad-path',
   'module.refused.file-too-large',
   'module.refused.not-wasm',
+  'module.refused.unsafe-workspace',
+  'module.refused.unreadable',
   'article.row',
   'article.rowTitle',
   'article.image',

@@ -8,6 +8,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { FIBONACCI_MODULE } from '../../contracts/files-api.ts';
 import { benchmark } from './benchmark.ts';
 import { benchEventSchema, benchRequestSchema, BENCH_PATH, type BenchEvent, type ModuleSource, type VariantId } from '../../contracts/bench-protocol.ts';
 import { BROWSER_VARIANT, environment, WASM_RUNTIMES, type DetectOptions, type Variant } from './variants.ts';
@@ -30,23 +31,53 @@ export interface BenchRouteOptions {
    * when it has none or it is the workshop's own (server/files/wasm-module.ts checks it).
    */
   ownModule?: (request: IncomingMessage) => Promise<Buffer | undefined>;
+  /**
+   * Where the private copy of the reader's module is written: the runner passes its private
+   * folder (containment.privateDir), which its close() and the next start's leftover cleanup
+   * remove, so a copy outlives neither a benchmark cut short nor a crash. Default: os.tmpdir().
+   */
+  scratchDir?: string;
+}
+
+/** The copy's prefix inside scratchDir. */
+export const OWN_MODULE_PREFIX = 'own-module-';
+
+/** What a result says Node WASI ran when it ran the reader's module: where it is, not the copy's path. */
+const WORKSPACE_MODULE = `workspace:${FIBONACCI_MODULE}`;
+
+interface PlannedVariant {
+  variant: Variant;
+  module?: ModuleSource;
+  /** The command the plan and the result show (the copy's temporary path means nothing later). */
+  shown?: readonly string[];
+  cleanUp(): Promise<void>;
 }
 
 /**
  * Points the Node WASI variant at a private copy of the reader's module: what runs is the
- * bytes that were checked, whatever happens to the workspace file meanwhile.
+ * bytes that were checked, whatever happens to the workspace file meanwhile. A copy that
+ * cannot be made means the workshop's module, not a failed benchmark.
  */
-async function withOwnModule(variant: Variant, bytes: Buffer | undefined): Promise<{ variant: Variant; module?: ModuleSource; cleanUp(): Promise<void> }> {
+async function withOwnModule(variant: Variant, bytes: Buffer | undefined, scratchDir: string, log: Log): Promise<PlannedVariant> {
   if (variant.id !== 'node-wasi' || !variant.command) return { variant, cleanUp: async () => {} };
   if (!bytes) return { variant, module: 'workshop', cleanUp: async () => {} };
-  const dir = await mkdtemp(join(tmpdir(), 'wasm-workshop-own-module-'));
-  const file = join(dir, 'fibonacci.wasm');
-  await writeFile(file, bytes, { mode: 0o600 });
-  return {
-    variant: { ...variant, command: [...variant.command.slice(0, -1), file] },
-    module: 'workspace',
-    cleanUp: () => rm(dir, { recursive: true, force: true }),
-  };
+  let dir: string | undefined;
+  try {
+    dir = await mkdtemp(join(scratchDir, OWN_MODULE_PREFIX));
+    const file = join(dir, 'fibonacci.wasm');
+    await writeFile(file, bytes, { mode: 0o600 });
+    const copy = dir;
+    return {
+      variant: { ...variant, command: [...variant.command.slice(0, -1), file] },
+      module: 'workspace',
+      shown: [...variant.command.slice(0, -1), WORKSPACE_MODULE],
+      cleanUp: () => rm(copy, { recursive: true, force: true }),
+    };
+  } catch (error) {
+    if (dir) await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+    log('warn', 'own-module-copy-failed', { error: (error as Error).message });
+    return { variant, module: 'workshop', cleanUp: async () => {} };
+  }
 }
 
 export interface BenchRoute {
@@ -90,6 +121,17 @@ function sendError(response: ServerResponse, status: number, code: string, messa
 export function createBenchRoute(options: BenchRouteOptions = {}): BenchRoute {
   let running: AbortController | null = null;
   const log = options.log ?? (() => {});
+  const scratchDir = options.scratchDir ?? tmpdir();
+
+  /** The reader's module, or undefined: a lookup that fails leaves Node WASI the workshop's module. */
+  async function ownModuleOf(request: IncomingMessage): Promise<Buffer | undefined> {
+    try {
+      return await options.ownModule?.(request);
+    } catch (error) {
+      log('warn', 'own-module-unused', { error: (error as Error).message });
+      return undefined;
+    }
+  }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     let body: unknown;
@@ -135,23 +177,27 @@ export function createBenchRoute(options: BenchRouteOptions = {}): BenchRoute {
         askDoctor: WASM_RUNTIMES.some((r) => wants(`container-${r}`)),
         signal: controller.signal,
       });
-      const own = wants('node-wasi') ? await options.ownModule?.(request) : undefined;
-      const variants = await Promise.all(found.variants.map((variant) => withOwnModule(variant, own)));
+      const own = wants('node-wasi') ? await ownModuleOf(request) : undefined;
+      const variants = await Promise.all(found.variants.map((variant) => withOwnModule(variant, own, scratchDir, log)));
       for (const { cleanUp } of variants) cleanUps.push(cleanUp);
       send({
         type: 'plan',
-        variants: variants.map(({ variant: { cwd: _cwd, ...info } }) => ({ ...info, ...(wants(info.id) ? {} : { available: false, reason: 'not-requested' }) })),
+        variants: variants.map(({ variant: { cwd: _cwd, ...info }, shown }) => ({
+          ...info,
+          ...(shown ? { command: [...shown] } : {}),
+          ...(wants(info.id) ? {} : { available: false, reason: 'not-requested' }),
+        })),
         imageSizes: found.imageSizes,
         environment: environment(found.docker),
       });
-      for (const { variant, module } of variants) {
+      for (const { variant, module, shown } of variants) {
         if (controller.signal.aborted) break;
         if (!variant.available || !variant.command || variant.id === BROWSER_VARIANT || !wants(variant.id)) continue;
         const it = benchmark({ command: variant.command, cwd: variant.cwd, label: variant.id, runs, warmup, timeoutMs: RUN_TIMEOUT_MS, signal: controller.signal, module });
         for (;;) {
           const step = await it.next();
           if (step.done) {
-            send({ type: 'variant-done', variant: variant.id, result: step.value });
+            send({ type: 'variant-done', variant: variant.id, result: shown ? { ...step.value, command: [...shown] } : step.value });
             break;
           }
           send({ type: 'run', variant: variant.id, ...step.value });

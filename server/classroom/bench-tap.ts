@@ -1,6 +1,8 @@
 // Shares benchmark results with the class: watches the NDJSON that POST /api/bench streams
 // to the page (server/bench/http-route.ts) and records each finished variant's summary.
-// Mounted before the bench route; it changes nothing in the answer.
+// Mounted before the bench route; it changes nothing in the answer. A result from the
+// reader's own rebuilt module (module "workspace": another n) is not shared: the class
+// compares everyone's means of the same program.
 import type { ServerResponse } from 'node:http';
 import type { ApiRoute } from '../http/route-contract.ts';
 import type { ClassLink } from './class-link.ts';
@@ -9,7 +11,7 @@ export function benchTap(link: ClassLink): ApiRoute {
   return (router) =>
     router.post('/bench', (_req, res, next) => {
       tapLines(res, (line) => {
-        let event: { type?: string; variant?: string; result?: { runs?: number; stats?: { total?: { mean: number; median: number; n: number } | null } } };
+        let event: { type?: string; variant?: string; result?: { runs?: number; module?: string; stats?: { total?: { mean: number; median: number; n: number } | null } } };
         try {
           event = JSON.parse(line);
         } catch {
@@ -17,6 +19,7 @@ export function benchTap(link: ClassLink): ApiRoute {
         }
         const total = event.result?.stats?.total;
         if (event.type !== 'variant-done' || !event.variant || !total || total.n < 1) return;
+        if (event.result?.module === 'workspace') return;
         link.record({ kind: 'bench', variant: event.variant, meanMs: total.mean, medianMs: total.median, runs: total.n });
       });
       next();

@@ -19,8 +19,8 @@ export class ConflictError extends Error {
 }
 export class NoFixtureError extends Error {}
 
-/** A text file's bytes: no symlink followed, at most MAX_FILE_BYTES. */
-const readBytes = (absolute: string): Promise<Buffer> => readBounded(absolute, MAX_FILE_BYTES);
+/** A text file's bytes: no symlink followed, at most MAX_FILE_BYTES, and the file opened inside `root`. */
+const readBytes = (absolute: string, root: string): Promise<Buffer> => readBounded(absolute, MAX_FILE_BYTES, root);
 
 export class FileStore {
   /** Writes to one file one at a time, so that the version check and the rename belong together. */
@@ -32,7 +32,7 @@ export class FileStore {
   async original(path: string): Promise<string | null> {
     try {
       const resolved = await resolveInside(this.fixturesDir, path);
-      return decodeText(await readBytes(resolved.absolute));
+      return decodeText(await readBytes(resolved.absolute, this.fixturesDir));
     } catch {
       return null;
     }
@@ -74,7 +74,7 @@ export class FileStore {
 
   async read(root: string, path: string): Promise<FileResponse> {
     const resolved = await resolveInside(root, path);
-    const bytes = await readBytes(resolved.absolute);
+    const bytes = await readBytes(resolved.absolute, root);
     const text = decodeText(bytes);
     const original = await this.original(path);
     return { path, text, version: versionOf(bytes), original, changed: original !== text };
@@ -85,7 +85,7 @@ export class FileStore {
     const bytes = encodeText(text);
     return this.serialized(`${root}\0${path}`, async () => {
       const resolved = await resolveInside(root, path, { allowMissing: true });
-      const current = resolved.exists ? await readBytes(resolved.absolute) : undefined;
+      const current = resolved.exists ? await readBytes(resolved.absolute, root) : undefined;
       const currentVersion = current ? versionOf(current) : null;
       if (currentVersion !== baseVersion) {
         throw new ConflictError(current ? { text: decodeOrEmpty(current), version: versionOf(current) } : undefined);

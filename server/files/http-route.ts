@@ -73,6 +73,8 @@ const MODULE_STATUS: Record<ModuleErrorCode, number> = {
   'no-such-file': 404,
   'file-too-large': 413,
   'not-wasm': 415,
+  'unsafe-workspace': 409,
+  'unreadable': 500,
 };
 
 function sendModuleError(res: Response, body: ModuleError): void {
@@ -169,12 +171,23 @@ export function fileRoutes({ sessions, ownerOf, fixturesDir, log }: FileRouteOpt
           .set({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', [MODULE_CHANGED_HEADER]: String(module.changed) })
           .send(module.bytes);
       } catch (error) {
-        if (error instanceof BadPathError) sendModuleError(res, { error: 'bad-path', message: 'Only files inside the workspace, without symbolic links.' });
-        else if (error instanceof UnsafeFolderError) sendModuleError(res, { error: 'bad-path', message: error.message });
+        const code = (error as NodeJS.ErrnoException).code;
+        // ELOOP: the last component became a link after the lstat walk (O_NOFOLLOW refused it);
+        // ENAMETOOLONG: a name the schema allows but the file system does not.
+        if (error instanceof BadPathError || code === 'ELOOP' || code === 'ENAMETOOLONG') sendModuleError(res, { error: 'bad-path', message: 'Only files inside the workspace, without symbolic links.' });
+        // Not the folder's path: the page shows the message, and the absolute path is the runner's business.
+        else if (error instanceof UnsafeFolderError) {
+          log('warn', 'module-unsafe-workspace', { error: error.message });
+          sendModuleError(res, { error: 'unsafe-workspace', message: 'The workspace folder must be private to you: chmod 700 it.' });
+        }
         else if (error instanceof NoSuchFileError) sendModuleError(res, { error: 'no-such-file' });
         else if (error instanceof TooLargeError) sendModuleError(res, { error: 'file-too-large', message: `At most ${MAX_MODULE_BYTES} bytes.` });
         else if (error instanceof NotWasmError) sendModuleError(res, { error: 'not-wasm', message: 'Only a .wasm file that begins with the WebAssembly magic number.' });
-        else fail(res, error, path);
+        else {
+          // EACCES (a root-owned file a container wrote) and the like: still an answer the page understands.
+          log('warn', 'module-unreadable', { path, error: String(error) });
+          sendModuleError(res, { error: 'unreadable', message: 'The runner could not read that file; see its log.' });
+        }
       }
     });
 

@@ -1,7 +1,7 @@
 // A WebAssembly module from the reader's workspace, for the benchmark: the browser variant
 // fetches it (GET /api/files/module) and the Node WASI variant runs a copy of it, so both
-// measure what the reader rebuilt. Same path rules as the editor's files (workspace-path.ts:
-// no symlink anywhere, nothing outside the workspace), but bytes, not text: only a name
+// measure what the reader rebuilt. Same path rules as the editor's files (workspace-path.ts
+// and bounded-read.ts: no symlink followed, nothing outside the workspace), but bytes, not text: only a name
 // ending in .wasm, at most MAX_MODULE_BYTES, and it must begin with the Wasm magic, so
 // the route cannot be used to read the workspace's other files.
 import { MAX_MODULE_BYTES, WASM_MAGIC, workspacePathSchema } from '../../contracts/files-api.ts';
@@ -23,7 +23,7 @@ async function readModule(root: string, path: string): Promise<Buffer> {
   if (!workspacePathSchema.safeParse(path).success) throw new BadPathError(path, 'not a plain relative path');
   if (!path.endsWith('.wasm')) throw new NotWasmError(path);
   const resolved = await resolveInside(root, path);
-  const bytes = await readBounded(resolved.absolute, MAX_MODULE_BYTES);
+  const bytes = await readBounded(resolved.absolute, MAX_MODULE_BYTES, root);
   if (!isWasm(bytes)) throw new NotWasmError(path);
   return bytes;
 }
@@ -41,13 +41,23 @@ export async function readWasmModule(root: string, path: string, fixturesDir: st
 /**
  * The module at `path` if the reader rebuilt it: undefined when the workspace has none, when
  * it cannot be used (the page says why, from the module route), or when it is the workshop's.
+ * `workspaceOf` is asked inside the same net: a workspace folder the runner will not use (made
+ * 0755, UnsafeFolderError) means the workshop's module, not a failed benchmark. `onRefused`
+ * hears why (for the runner's log; the page learns it from the module route).
  */
-export async function rebuiltModule(root: string | undefined, path: string, fixturesDir: string): Promise<Buffer | undefined> {
-  if (!root) return undefined;
+export async function rebuiltModule(
+  workspaceOf: () => Promise<string | undefined>,
+  path: string,
+  fixturesDir: string,
+  onRefused: (error: unknown) => void = () => {},
+): Promise<Buffer | undefined> {
   try {
+    const root = await workspaceOf();
+    if (!root) return undefined;
     const module = await readWasmModule(root, path, fixturesDir);
     return module.changed ? module.bytes : undefined;
-  } catch {
+  } catch (error) {
+    onRefused(error);
     return undefined;
   }
 }

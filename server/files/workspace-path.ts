@@ -1,7 +1,9 @@
 // Where a path the page sends lands on disk, without ever following a symlink: every
 // component below the workspace is lstat'ed, and a symlink, a missing folder or a
-// non-folder in the middle refuses the path. The last open of a file adds O_NOFOLLOW
-// (file-store.ts), so a symlink swapped in after this check is refused as well.
+// non-folder in the middle refuses the path. The read's open adds O_NOFOLLOW
+// (bounded-read.ts), so a symlink swapped in for the file after this check is refused as
+// well; a folder on the way swapped for a link after it is caught after the open, on Linux,
+// by where the descriptor really leads (bounded-read.ts).
 import { lstat, realpath } from 'node:fs/promises';
 import { join, relative, sep, isAbsolute } from 'node:path';
 import { workspacePathSchema } from '../../contracts/files-api.ts';

@@ -159,7 +159,7 @@ test("a workspace module that is no WebAssembly: the workshop's is measured, and
 
     const status = await measure(page, 'Auf diesem Rechner messen');
     assert.match(status, /^Gemessen am /, status);
-    assert.match(status, /Der Browser hat statt deines fibonacci\.wasm das des Workshops gemessen: Das in deinem Arbeitsordner ist kein WebAssembly-Modul\./, status);
+    assert.match(status, /Der Browser und Node WASI haben statt deines fibonacci\.wasm das des Workshops gemessen: Die Datei in deinem Arbeitsordner ist kein WebAssembly-Modul\./, status);
     const { current } = await kept(page);
     assert.equal(resultOf(current.results, 'browser').module, 'workshop');
     assert.equal(resultOf(current.results, 'browser').measurements[0]?.answer, 'Fibonacci(35) = 9227465');

@@ -4,6 +4,9 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createBenchRoute } from '../../server/bench/http-route.ts';
 import { benchEventSchema, type BenchEvent } from '../../contracts/bench-protocol.ts';
 
@@ -86,4 +89,43 @@ test('closing the stream stops the benchmark', async () => {
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.fail('the aborted benchmark still holds the route after 5 s');
+});
+
+test("the reader's module cannot be copied, or not even looked up: Node WASI measures the workshop's, and the benchmark completes", async () => {
+  // A regular file where the copy's folder would go: mkdtemp under it fails (ENOTDIR), even as root.
+  const scratch = await mkdtemp(join(tmpdir(), 'bench-route-scratch-'));
+  const blocked = join(scratch, 'not-a-folder');
+  await writeFile(blocked, '');
+  const logged: string[] = [];
+  const log = (_level: string, event: string) => void logged.push(event);
+  const mine = Buffer.concat([await readFile('fixtures/fibonacci/fibonacci.wasm'), Buffer.from([0x00, 0x01, 0x00])]);
+  const routes = [
+    createBenchRoute({ scratchDir: blocked, ownModule: async () => mine, log }),
+    createBenchRoute({ ownModule: async () => Promise.reject(new Error('/home/someone/private: other users can read or change it')), log }),
+  ];
+  try {
+    for (const own of routes) {
+      const bare = createServer((req, res) => void own.handle(req, res));
+      await new Promise<void>((ok) => bare.listen(0, '127.0.0.1', ok));
+      try {
+        const response = await fetch(`http://127.0.0.1:${(bare.address() as AddressInfo).port}/api/bench`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ runs: 1, warmup: 0, variants: ['node-wasi'] }),
+        });
+        const events = await readEvents(response);
+        assert.equal(events.at(-1)?.type, 'done', JSON.stringify(events.at(-1)));
+        const done = events.find((e) => e.type === 'variant-done');
+        assert.ok(done?.type === 'variant-done');
+        assert.equal(done.result.module, 'workshop');
+        assert.equal(done.result.errors, 0, JSON.stringify(done.result.measurements));
+      } finally {
+        await new Promise<void>((ok) => bare.close(() => ok()));
+      }
+    }
+    assert.deepEqual(await readdir(scratch), ['not-a-folder'], 'no copy left behind');
+    assert.ok(logged.includes('own-module-copy-failed') && logged.includes('own-module-unused'), logged.join());
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
 });

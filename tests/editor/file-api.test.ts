@@ -195,6 +195,13 @@ describe('module API', () => {
     }
   });
 
+  test('a name the file system refuses is a bad path the page understands, not a 500 of another shape', async () => {
+    // The schema allows 300 characters; Linux allows 255 per name (ENAMETOOLONG).
+    const long = await get(`${'a'.repeat(290)}.wasm`);
+    assert.equal(long.status, 400);
+    assert.equal(await errorOf(long), 'bad-path');
+  });
+
   test('only .wasm files that begin with the Wasm magic, and no larger than 16 MiB', async () => {
     const main = await get('fibonacci/src/main.rs');
     assert.equal(main.status, 415);

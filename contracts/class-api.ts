@@ -37,6 +37,14 @@ export const MAX_EVENTS_PER_BATCH = 100;
  */
 export const MAX_EVENTS_PER_SEAT = 5_000;
 /**
+ * How long a trainer credential (traded for the one-time dashboard link) is accepted. The
+ * class folder is kept to continue a class after a restart, so without an end a credential
+ * left in an old tab or on a shared laptop would open the dashboard of every later class in
+ * it. Three days cover a workshop of several days with the server left running; after that,
+ * a restart of the class server prints a new link.
+ */
+export const TRAINER_CREDENTIAL_MAX_AGE_MS = 3 * 24 * 60 * 60 * 1000;
+/**
  * Requests to POST /class/v1/events per seat: a burst, then so many per second (a 429 with
  * Retry-After beyond). The burst takes a seat's whole allowance in full batches
  * (MAX_EVENTS_PER_SEAT / MAX_EVENTS_PER_BATCH = 50) with room to spare, so a runner that

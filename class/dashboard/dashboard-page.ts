@@ -84,7 +84,8 @@ async function follow(): Promise<void> {
   for (;;) {
     try {
       const response = await fetch(`${CLASS_PATHS.trainerFeed}?after=${state.lastSeq}`, authorized());
-      if (response.status === 401) return showProblem(t('linkUsed'));
+      // The credential expired (TRAINER_CREDENTIAL_MAX_AGE_MS) or the class folder was replaced.
+      if (response.status === 401) return showProblem(t('signedOut'));
       if (!response.ok || !response.body) throw new Error(`feed ${response.status}`);
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';

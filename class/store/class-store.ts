@@ -8,6 +8,7 @@ import { DatabaseSync } from 'node:sqlite';
 import {
   DEFAULT_STUCK_RULES,
   MAX_EVENTS_PER_SEAT,
+  TRAINER_CREDENTIAL_MAX_AGE_MS,
   stuckRulesSchema,
   type Broadcast,
   type ClassEvent,
@@ -136,8 +137,10 @@ export class ClassStore {
     this.db.prepare('INSERT OR IGNORE INTO trainers (credential_hash, created_at) VALUES (?, ?)').run(credentialHash, Date.now());
   }
 
-  isTrainer(credentialHash: string): boolean {
-    return this.db.prepare('SELECT 1 FROM trainers WHERE credential_hash = ?').get(credentialHash) !== undefined;
+  /** A trainer credential handed out within TRAINER_CREDENTIAL_MAX_AGE_MS (contracts/class-api.ts). */
+  isTrainer(credentialHash: string, now = Date.now()): boolean {
+    const row = this.db.prepare('SELECT 1 FROM trainers WHERE credential_hash = ? AND created_at > ?').get(credentialHash, now - TRAINER_CREDENTIAL_MAX_AGE_MS);
+    return row !== undefined;
   }
 
   /**

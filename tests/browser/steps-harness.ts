@@ -5,8 +5,10 @@
 import { cp, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startRunner, type RunnerOptions, type RunningRunner } from '../../server/runner.ts';
+import { launchBrowser } from '../helpers/browser.ts';
 import { repoRoot, requireDist } from '../helpers/dist.ts';
 
 export interface StepsRunner extends RunningRunner {
@@ -46,6 +48,36 @@ export async function startStepsRunner(prepareFixtures?: (dir: string) => Promis
       },
     },
   });
+}
+
+/** A runner and a Chromium shared by the tests of one file. */
+export interface FileSuite {
+  readonly runner: StepsRunner;
+  readonly browser: Browser;
+}
+
+/** Starts the runner and Chromium before the file's tests and stops both after them. */
+export function runnerAndBrowserPerFile(): FileSuite {
+  let runner: StepsRunner | undefined;
+  let browser: Browser | undefined;
+  before(async () => {
+    runner = await startStepsRunner();
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await runner?.dispose();
+  });
+  return {
+    get runner() {
+      if (!runner) throw new Error('the runner starts in before(); use it inside a test');
+      return runner;
+    },
+    get browser() {
+      if (!browser) throw new Error('Chromium starts in before(); use it inside a test');
+      return browser;
+    },
+  };
 }
 
 export interface OpenedPage {

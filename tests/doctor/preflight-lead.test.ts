@@ -3,30 +3,19 @@
 // this Docker can and cannot do and the one thing to do first; every other check is
 // grouped under it, collapsed, so the panel stays short. Real build, runner, Chromium, Docker.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { runDoctor } from '../../server/doctor/doctor.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { openThroughRunner, startStepsRunner, type StepsRunner } from '../browser/steps-harness.ts';
+import { openThroughRunner, runnerAndBrowserPerFile } from '../browser/steps-harness.ts';
 import { dockerSkip } from './helpers/docker.ts';
 
-let browser: Browser;
-let runner: StepsRunner;
-before(async () => {
-  runner = await startStepsRunner();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await runner?.dispose();
-});
+const suite = runnerAndBrowserPerFile();
 
 test('one lead card with the root cause and the first thing to do; the rest collapsed; at most 1,600 px at 1280 wide', { skip: dockerSkip(), timeout: 300_000 }, async () => {
   const report = await runDoctor({ lang: 'en' });
   const failed = report.checks.filter((c) => c.status === 'fail');
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const context = await suite.browser.newContext({ viewport: { width: 1280, height: 900 } });
   try {
-    const { page } = await openThroughRunner(context, runner, '/en/setup/');
+    const { page } = await openThroughRunner(context, suite.runner, '/en/setup/');
     await page.getByRole('button', { name: 'Check my Docker' }).click();
     await page.waitForFunction(() => ['done', 'failed'].includes(document.querySelector('preflight-panel')?.getAttribute('data-state') ?? ''), null, { timeout: 240_000 });
     const panel = page.locator('preflight-panel');

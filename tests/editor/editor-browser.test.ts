@@ -4,42 +4,30 @@
 // a file changed from the terminal while it is open is never overwritten unasked, and
 // "Use the version on disk" takes it; a save after the shell ended goes to the new session.
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.ts';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import {
   newStepsContext,
   openThroughRunner,
-  startStepsRunner,
+  runnerAndBrowserPerFile,
   stepLocator,
   waitForStatus,
   waitForTerminalText,
-  type StepsRunner,
 } from '../browser/steps-harness.ts';
 import { code, editor, editorText, fileOnDisk as readOnDisk, openEditor, typeInTerminal } from './editor-harness.ts';
 
 const ORIGINAL_GREETING = 'Hello WebAssembly in Docker!';
 const MY_GREETING = 'Hallo from my own edit';
 
-let browser: Browser;
-let runner: StepsRunner;
+const suite = runnerAndBrowserPerFile();
 
-before(async () => {
-  runner = await startStepsRunner();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await runner?.dispose();
-});
-
-const fileOnDisk = (page: Page, path: string) => readOnDisk(runner, page, path);
+const fileOnDisk = (page: Page, path: string) => readOnDisk(suite.runner, page, path);
 
 describe('editing an example file in the page', () => {
   test('edit main.rs, rebuild, see the greeting; reload keeps it marked; show changes; reset; conflicts ask', async () => {
-    const context = await newStepsContext(browser);
+    const context = await newStepsContext(suite.browser);
     try {
-      const { page, errors } = await openThroughRunner(context, runner, '/en/build/');
+      const { page, errors } = await openThroughRunner(context, suite.runner, '/en/build/');
       page.on('dialog', (dialog) => void dialog.accept());
 
       // ---- open, change the greeting, save ----
@@ -118,9 +106,9 @@ describe('editing an example file in the page', () => {
   });
 
   test('the shell ends while the editor is open: the save asks the dock for the new session and keeps the edit', async () => {
-    const context = await newStepsContext(browser);
+    const context = await newStepsContext(suite.browser);
     try {
-      const { page, errors } = await openThroughRunner(context, runner, '/en/build/');
+      const { page, errors } = await openThroughRunner(context, suite.runner, '/en/build/');
       await openEditor(page, 'hello/Dockerfile');
       const session = () => page.evaluate(() => sessionStorage.getItem('workshop.terminal.session'));
       const first = await session();
@@ -153,9 +141,9 @@ describe('editing an example file in the page', () => {
   });
 
   test('a conflict, "Use the version on disk": the editor takes the disk\'s text, and the next save builds on it', async () => {
-    const context = await newStepsContext(browser);
+    const context = await newStepsContext(suite.browser);
     try {
-      const { page, errors } = await openThroughRunner(context, runner, '/en/build/');
+      const { page, errors } = await openThroughRunner(context, suite.runner, '/en/build/');
       page.on('dialog', (dialog) => void dialog.accept());
       await openEditor(page, 'hello/Cargo.toml');
       await code(page).click();
@@ -192,9 +180,9 @@ describe('editing an example file in the page', () => {
   });
 
   test('keyboard only: Enter on Edit puts the focus in the editor, Ctrl+S saves, Escape leaves', async () => {
-    const context = await newStepsContext(browser);
+    const context = await newStepsContext(suite.browser);
     try {
-      const { page, errors } = await openThroughRunner(context, runner, '/en/build/');
+      const { page, errors } = await openThroughRunner(context, suite.runner, '/en/build/');
       const button = page.locator('workshop-edit-fixture[data-path="hello/Cargo.toml"] .edit-open');
       await button.waitFor({ state: 'visible', timeout: 30_000 });
       await button.focus();
@@ -216,9 +204,9 @@ describe('editing an example file in the page', () => {
   });
 
   test('de: the Edit action and the editor speak German', async () => {
-    const context = await newStepsContext(browser);
+    const context = await newStepsContext(suite.browser);
     try {
-      const { page, errors } = await openThroughRunner(context, runner, '/de/performance/');
+      const { page, errors } = await openThroughRunner(context, suite.runner, '/de/performance/');
       const action = page.locator('workshop-edit-fixture[data-path="fibonacci/src/main.rs"] .edit-open');
       await action.waitFor({ state: 'visible', timeout: 30_000 });
       assert.equal((await action.innerText()).trim(), 'Bearbeiten');

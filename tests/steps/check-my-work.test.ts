@@ -3,11 +3,9 @@
 // Real build, real runner, real bash and rustc; the check only reads (test -x).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { test } from 'node:test';
 import { steps } from '../../content/steps.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { newStepsContext, openThroughRunner, startStepsRunner, stepLocator, terminalText, waitForStatus, waitForTerminalText, type StepsRunner } from '../browser/steps-harness.ts';
+import { newStepsContext, openThroughRunner, runnerAndBrowserPerFile, stepLocator, terminalText, waitForStatus, waitForTerminalText } from '../browser/steps-harness.ts';
 
 const STEP = steps.find((s) => s.id === 'fib-build-native')!;
 const noRustc = (() => {
@@ -19,22 +17,13 @@ const noRustc = (() => {
   }
 })();
 
-let browser: Browser;
-let runner: StepsRunner;
-before(async () => {
-  runner = await startStepsRunner();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await runner?.dispose();
-});
+const suite = runnerAndBrowserPerFile();
 
 test('Check fails a step before its command was typed by hand, and passes it after', { skip: noRustc }, async () => {
   assert.ok(STEP.check, 'the step has a check command');
-  const context = await newStepsContext(browser);
+  const context = await newStepsContext(suite.browser);
   try {
-    const { page } = await openThroughRunner(context, runner, '/en/performance/');
+    const { page } = await openThroughRunner(context, suite.runner, '/en/performance/');
     const step = stepLocator(page, STEP.id);
     const check = step.getByRole('button', { name: 'Check', exact: true });
     await check.click();
@@ -57,9 +46,9 @@ test('Check fails a step before its command was typed by hand, and passes it aft
 });
 
 test('every step with a check shows a Check button, with "Step n of m" and a link to the next step', async () => {
-  const context = await newStepsContext(browser);
+  const context = await newStepsContext(suite.browser);
   try {
-    const { page } = await openThroughRunner(context, runner, '/en/performance/');
+    const { page } = await openThroughRunner(context, suite.runner, '/en/performance/');
     const all = page.locator('workshop-step');
     const count = await all.count();
     for (let i = 0; i < count; i++) {

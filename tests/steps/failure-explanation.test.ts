@@ -4,23 +4,13 @@
 // wrong output and the prebuilt wasi/wasm build fails with a known error).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { steps } from '../../content/steps.ts';
-import { launchBrowser } from '../helpers/browser.ts';
 import { dockerSkip } from '../doctor/helpers/docker.ts';
-import { openThroughRunner, startStepsRunner, stepLocator, waitForStatus, type StepsRunner } from '../browser/steps-harness.ts';
+import { openThroughRunner, runnerAndBrowserPerFile, stepLocator, waitForStatus } from '../browser/steps-harness.ts';
 
-let browser: Browser;
-let runner: StepsRunner;
-before(async () => {
-  runner = await startStepsRunner();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await runner?.dispose();
-});
+const suite = runnerAndBrowserPerFile();
 
 /** On the containerd store these steps pass: there is nothing to explain. */
 const classicStore = (() => {
@@ -31,7 +21,7 @@ const classicStore = (() => {
 })();
 
 /** A window where the dock takes a good part of the height, as on a laptop. */
-const newContext = () => browser.newContext({ viewport: { width: 1280, height: 800 } });
+const newContext = () => suite.browser.newContext({ viewport: { width: 1280, height: 800 } });
 
 async function dockTop(page: Page): Promise<number> {
   return page.locator('workshop-terminal-dock').evaluate((dock) => dock.getBoundingClientRect().top);
@@ -40,7 +30,7 @@ async function dockTop(page: Page): Promise<number> {
 test('after a failure the explanation is inside the viewport and not under the dock; it survives reload and language switch', { skip: classicStore }, async () => {
   const context = await newContext();
   try {
-    const { page } = await openThroughRunner(context, runner, '/en/build/');
+    const { page } = await openThroughRunner(context, suite.runner, '/en/build/');
     const step = stepLocator(page, 'build-hello-prebuilt');
     await step.getByRole('button', { name: 'Run', exact: true }).click();
     await waitForStatus(page, 'build-hello-prebuilt', ['failed'], 120_000);
@@ -65,7 +55,7 @@ test('after a failure the explanation is inside the viewport and not under the d
     await page.locator('workshop-step[data-step-id="build-hello-prebuilt"] .step-hint[data-known-error="containerd-store-off"]').waitFor({ state: 'visible', timeout: 10_000 });
     assert.match(await stepLocator(page, 'build-hello-prebuilt').locator('.step-hint').innerText(), /What went wrong[\s\S]*containerd image store/);
 
-    await page.goto(new URL('/de/build/', runner.origin).href);
+    await page.goto(new URL('/de/build/', suite.runner.origin).href);
     await waitForStatus(page, 'build-hello-prebuilt', ['failed'], 10_000);
     const german = stepLocator(page, 'build-hello-prebuilt').locator('.step-hint');
     await german.waitFor({ state: 'visible', timeout: 10_000 });
@@ -79,7 +69,7 @@ test('a step that exits 0 without its expected output says so and shows what was
   const expected = steps.find((s) => s.id === 'image-store')!.expect!;
   const context = await newContext();
   try {
-    const { page } = await openThroughRunner(context, runner, '/en/setup/');
+    const { page } = await openThroughRunner(context, suite.runner, '/en/setup/');
     const step = stepLocator(page, 'image-store');
     await step.getByRole('button', { name: 'Run', exact: true }).click();
     await waitForStatus(page, 'image-store', ['failed'], 60_000);
@@ -104,7 +94,7 @@ test('a step whose need has not passed in this terminal is refused by the runner
         localStorage.setItem('workshop.progress.v1', JSON.stringify({ 'fib-build-native': { status: 'passed', at: 1 } }));
       }
     });
-    const { page } = await openThroughRunner(context, runner, '/en/performance/');
+    const { page } = await openThroughRunner(context, suite.runner, '/en/performance/');
     const step = stepLocator(page, 'fib-build-classic');
     await step.getByRole('button', { name: 'Run', exact: true }).click();
     await waitForStatus(page, 'fib-build-classic', ['skipped'], 30_000);
@@ -121,7 +111,7 @@ test('a page without access says so in the step and does not call the runner unr
   const context = await newContext();
   try {
     const page = await context.newPage();
-    await page.goto(`${runner.origin}/en/build/`); // no token: this browser has no access
+    await page.goto(`${suite.runner.origin}/en/build/`); // no token: this browser has no access
     await page.waitForSelector('workshop-terminal-dock[data-runner="locked"]');
     const step = stepLocator(page, 'hello-node-wasi');
     await step.getByRole('button', { name: 'Run', exact: true }).click();

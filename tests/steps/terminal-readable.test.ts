@@ -2,22 +2,12 @@
 // prompt inside the workspace is short, and Run shows the step's command once.
 // Real build, real runner, bash, Chromium.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { steps } from '../../content/steps.ts';
-import { launchBrowser } from '../helpers/browser.ts';
-import { newStepsContext, openThroughRunner, startStepsRunner, stepLocator, terminalText, waitForStatus, waitForTerminalText, type StepsRunner } from '../browser/steps-harness.ts';
+import { newStepsContext, openThroughRunner, runnerAndBrowserPerFile, stepLocator, terminalText, waitForStatus, waitForTerminalText } from '../browser/steps-harness.ts';
 
-let browser: Browser;
-let runner: StepsRunner;
-before(async () => {
-  runner = await startStepsRunner();
-  browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-  await runner?.dispose();
-});
+const suite = runnerAndBrowserPerFile();
 
 /** The screen pixels of the first `cells` characters of the row that reads exactly `text`. */
 async function rowPixels(page: Page, text: string, cells: number): Promise<Buffer> {
@@ -46,9 +36,9 @@ async function rowPixels(page: Page, text: string, cells: number): Promise<Buffe
 }
 
 test('an underscore is drawn: a_b and a b differ in pixels', async () => {
-  const context = await newStepsContext(browser);
+  const context = await newStepsContext(suite.browser);
   try {
-    const { page } = await openThroughRunner(context, runner, '/en/build/');
+    const { page } = await openThroughRunner(context, suite.runner, '/en/build/');
     await page.getByRole('button', { name: 'Open terminal' }).click();
     await page.waitForSelector('workshop-terminal-dock[data-runner="connected"]');
     await page.locator('workshop-terminal-dock .xterm-helper-textarea').focus();
@@ -64,9 +54,9 @@ test('an underscore is drawn: a_b and a b differ in pixels', async () => {
 
 test('after Run the prompt is short and the command appears once', async () => {
   const step = steps.find((s) => s.id === 'hello-node-wasi')!;
-  const context = await newStepsContext(browser);
+  const context = await newStepsContext(suite.browser);
   try {
-    const { page } = await openThroughRunner(context, runner, '/en/build/');
+    const { page } = await openThroughRunner(context, suite.runner, '/en/build/');
     await stepLocator(page, step.id).getByRole('button', { name: 'Run', exact: true }).click();
     await waitForStatus(page, step.id, ['passed']);
     await waitForTerminalText(page, step.expect!);

@@ -4,33 +4,20 @@
 // the renderer choice in a real browser: headless Chromium has no hardware GL, so the DOM
 // renderer draws (components/terminal/renderer-choice.ts).
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser } from 'playwright-core';
-import { launchBrowser } from '../helpers/browser.ts';
-import { newStepsContext, openThroughRunner, startStepsRunner, type StepsRunner } from '../browser/steps-harness.ts';
+import { test } from 'node:test';
+import { newStepsContext, openThroughRunner, runnerAndBrowserPerFile } from '../browser/steps-harness.ts';
 
-let runner: StepsRunner;
-let browser: Browser;
-
-before(async () => {
-  runner = await startStepsRunner();
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await runner?.dispose();
-});
+const suite = runnerAndBrowserPerFile();
 
 test('a chapter opened with ?terminal=open has its terminal open, focused and reachable as window.term', { timeout: 60_000 }, async () => {
-  const context = await newStepsContext(browser);
+  const context = await newStepsContext(suite.browser);
   try {
-    const { page, errors } = await openThroughRunner(context, runner, '/en/why/');
+    const { page, errors } = await openThroughRunner(context, suite.runner, '/en/why/');
     // Without the parameter the terminal stays closed and is not loaded.
     assert.equal(await page.locator('workshop-terminal-dock .dock-toggle').getAttribute('aria-expanded'), 'false');
     assert.equal(await page.evaluate(() => window.term !== undefined), false);
 
-    await page.goto(`${runner.origin}/en/why/?terminal=open`);
+    await page.goto(`${suite.runner.origin}/en/why/?terminal=open`);
     await page.waitForFunction(() => window.term !== undefined, null, { timeout: 30_000 });
     assert.equal(await page.locator('workshop-terminal-dock .dock-toggle').getAttribute('aria-expanded'), 'true');
     // The Terminal is the one on screen: what it holds is what the dock shows.
@@ -60,10 +47,10 @@ test('a chapter opened with ?terminal=open has its terminal open, focused and re
 });
 
 test('the cursor blinks only when the terminal is quiet: never while keystrokes are echoed', { timeout: 60_000 }, async () => {
-  const context = await newStepsContext(browser);
+  const context = await newStepsContext(suite.browser);
   try {
-    const { page } = await openThroughRunner(context, runner, '/en/how/');
-    await page.goto(`${runner.origin}/en/how/?terminal=open`);
+    const { page } = await openThroughRunner(context, suite.runner, '/en/how/');
+    await page.goto(`${suite.runner.origin}/en/how/?terminal=open`);
     await page.waitForFunction(() => window.term !== undefined, null, { timeout: 30_000 });
     const blinking = () => page.evaluate(() => window.term!.options.cursorBlink);
     // Quiet after the first prompt: it blinks.

@@ -29,9 +29,6 @@ export interface BarePage {
   /** Any other DevTools command (for profiling by hand). */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CDP replies are untyped JSON
   command(method: string, params: object): Promise<any>;
-  /** Listens to a DevTools event (for profiling by hand). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CDP events are untyped JSON
-  on(method: string, listener: (params: any) => void): void;
 }
 
 export interface BareBrowser {
@@ -96,11 +93,8 @@ export async function launchBareChromium(extraFlags: string[] = []): Promise<Bar
       await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
       let nextId = 0;
       const pending = new Map<number, (reply: { result?: unknown; error?: { message: string } }) => void>();
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any -- CDP events are untyped JSON
-      const listeners = new Map<string, ((params: any) => void)[]>();
       socket.on('message', (data) => {
         const reply = JSON.parse(String(data));
-        if (reply.method) for (const listener of listeners.get(reply.method) ?? []) listener(reply.params);
         pending.get(reply.id)?.(reply);
         pending.delete(reply.id);
       });
@@ -154,9 +148,6 @@ export async function launchBareChromium(extraFlags: string[] = []): Promise<Bar
         evaluate: (fn, arg) => evaluate(`(${fn.toString()})(${JSON.stringify(arg)})`),
         evaluateSource: (expression) => evaluate(expression),
         command,
-        on(method, listener) {
-          listeners.set(method, [...(listeners.get(method) ?? []), listener]);
-        },
         async close() {
           socket.close();
           await fetch(`${base}/json/close/${target.id}`).catch(() => undefined);

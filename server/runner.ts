@@ -189,10 +189,7 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
         log,
         // Node WASI measures the reader's rebuilt fibonacci.wasm, as the browser variant does;
         // whatever keeps it from that (an unsafe folder included) leaves it the workshop's.
-        ownModule: (request) =>
-          rebuiltModule(() => registry.existingWorkspaceOf(guard.ownerOf(request)), FIBONACCI_MODULE, fixturesDir, (error) =>
-            log('info', 'own-module-unused', { error: String(error) }),
-          ),
+        ownModule: (request) => rebuiltModule(() => registry.existingWorkspaceOf(guard.ownerOf(request)), FIBONACCI_MODULE, fixturesDir),
         // The copy Node WASI runs lives in the runner's private folder, which close() and the
         // next start's leftover cleanup remove, whatever happens to the benchmark.
         scratchDir: containment.privateDir,

@@ -6,7 +6,7 @@
 // the route cannot be used to read the workspace's other files.
 import { MAX_MODULE_BYTES, WASM_MAGIC, workspacePathSchema } from '../../contracts/files-api.ts';
 import { readBounded } from './bounded-read.ts';
-import { BadPathError, resolveInside } from './workspace-path.ts';
+import { BadPathError, NoSuchFileError, resolveInside } from './workspace-path.ts';
 
 export class NotWasmError extends Error {}
 
@@ -39,25 +39,19 @@ export async function readWasmModule(root: string, path: string, fixturesDir: st
 }
 
 /**
- * The module at `path` if the reader rebuilt it: undefined when the workspace has none, when
- * it cannot be used (the page says why, from the module route), or when it is the workshop's.
- * `workspaceOf` is asked inside the same net: a workspace folder the runner will not use (made
- * 0755, UnsafeFolderError) means the workshop's module, not a failed benchmark. `onRefused`
- * hears why (for the runner's log; the page learns it from the module route).
+ * The module at `path` if the reader rebuilt it: undefined when the workspace or the file is
+ * not there, or it is the workshop's own. A workspace or module the runner will not use throws; the benchmark
+ * route catches that in one place and measures the workshop's module instead
+ * (server/bench/http-route.ts, ownModuleOf; the page learns why from the module route).
  */
-export async function rebuiltModule(
-  workspaceOf: () => Promise<string | undefined>,
-  path: string,
-  fixturesDir: string,
-  onRefused: (error: unknown) => void = () => {},
-): Promise<Buffer | undefined> {
+export async function rebuiltModule(workspaceOf: () => Promise<string | undefined>, path: string, fixturesDir: string): Promise<Buffer | undefined> {
+  const root = await workspaceOf();
+  if (!root) return undefined;
   try {
-    const root = await workspaceOf();
-    if (!root) return undefined;
     const module = await readWasmModule(root, path, fixturesDir);
     return module.changed ? module.bytes : undefined;
   } catch (error) {
-    onRefused(error);
-    return undefined;
+    if (error instanceof NoSuchFileError) return undefined; // the reader deleted it: nothing to measure of theirs
+    throw error;
   }
 }

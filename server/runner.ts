@@ -148,10 +148,11 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
   let port = options.port ?? DEFAULT_PORT;
   const origins = new OriginPolicy();
   const guard = new TokenGuard(token);
+  // Before anything that must be closed again: a refused join link or outbox folder stops the start here.
+  const classroom = options.class ? await startClassroom(options.class, log) : undefined;
   const containment = new RunnerContainment({ log, graceMs: options.killGraceMs, cgroups: options.cgroups });
   // In the background: a slow Docker must not delay the start.
   const leftoversCleaned = containment.cleanUpLeftovers().catch((error) => log('warn', 'cleanup-failed', { error: String(error) }));
-  const classroom = options.class ? startClassroom(options.class, log) : undefined;
   const registry = new SessionRegistry({
     containment,
     maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,

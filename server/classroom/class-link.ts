@@ -5,7 +5,6 @@
 // what it can never take, and picks up the trainer's broadcast. It sends nothing else: no
 // terminal contents and no typed commands.
 import { createHash, randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import {
   CLASS_ERROR_CODES,
   CLASS_PATHS,
@@ -53,7 +52,6 @@ class Refused extends Error {
 }
 
 export class ClassLink {
-  private readonly outbox: Outbox;
   private connection: 'connecting' | 'connected' | 'offline' = 'connecting';
   private broadcast: Broadcast | null = null;
   private closed = false;
@@ -70,10 +68,16 @@ export class ClassLink {
   /** Called once after the first join (the runner then shares the doctor's summary). */
   onJoined: (() => void) | undefined;
 
-  constructor(private readonly options: ClassLinkOptions) {
+  /** Opens the seat's outbox (the events an earlier run left unsent included); call start() to send. */
+  static async open(options: ClassLinkOptions): Promise<ClassLink> {
     const key = createHash('sha256').update(`${options.target.origin} ${options.target.code} ${options.seat}`).digest('hex').slice(0, 16);
-    this.outbox = new Outbox(join(options.stateDir, `class-${key}.json`));
+    return new ClassLink(options, await Outbox.open(options.stateDir, `class-${key}`));
   }
+
+  private constructor(
+    private readonly options: ClassLinkOptions,
+    private readonly outbox: Outbox,
+  ) {}
 
   start(): void {
     this.loop ??= this.run();
@@ -81,13 +85,13 @@ export class ClassLink {
 
   /** The next attempt number of a step (counted across restarts of the runner). */
   nextAttempt(step: string): number {
-    const attempt = (this.outbox.attempts[step] ?? 0) + 1;
-    this.outbox.attempts[step] = attempt;
+    const attempt = this.outbox.attempt(step) + 1;
+    this.outbox.setAttempt(step, attempt);
     return attempt;
   }
 
   attemptOf(step: string): number {
-    return this.outbox.attempts[step] ?? 1;
+    return this.outbox.attempt(step) || 1;
   }
 
   /** Keeps an event in the outbox (on disk) and wakes the sender; returns it (undefined after leaving). */
@@ -157,8 +161,7 @@ export class ClassLink {
         }
         if (error instanceof Refused && error.status === 401) {
           // The class server no longer knows this seat (its data was wiped): join again, keep the events.
-          this.outbox.seat = null;
-          this.outbox.save();
+          this.outbox.setSeat(null);
         }
         this.connection = 'offline';
         this.failures++;
@@ -183,9 +186,9 @@ export class ClassLink {
 
   private async join(): Promise<void> {
     const answer = await this.request('POST', CLASS_PATHS.join, undefined, { code: this.options.target.code, seat: this.options.seat });
-    this.outbox.seat = joinResponseSchema.parse(answer);
-    this.outbox.save();
-    this.options.log('info', 'class-joined', { seat: this.outbox.seat.seatName });
+    const seat = joinResponseSchema.parse(answer);
+    this.outbox.setSeat(seat);
+    this.options.log('info', 'class-joined', { seat: seat.seatName });
     this.onJoined?.();
   }
 

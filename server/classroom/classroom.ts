@@ -48,10 +48,11 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'wasm-docker-workshop', 'classroom');
 }
 
-export function startClassroom(options: ClassroomOptions, log: Log): Classroom {
+/** Opens the seat's outbox and starts sending; refuses a bad join link. */
+export async function startClassroom(options: ClassroomOptions, log: Log): Promise<Classroom> {
   const target = parseJoinUrl(options.joinUrl);
   if (!target) throw new BadJoinUrlError(options.joinUrl);
-  const link = new ClassLink({ target, seat: options.seat ?? defaultSeatName(), stateDir: options.stateDir ?? defaultStateDir(), log });
+  const link = await ClassLink.open({ target, seat: options.seat ?? defaultSeatName(), stateDir: options.stateDir ?? defaultStateDir(), log });
   const observer = new StepObserver(link);
   if (options.shareDoctor ?? true) {
     link.onJoined = () => {

@@ -2,7 +2,7 @@
 // acknowledged, kept in one small JSON file that is replaced atomically on every change.
 // A runner that is stopped while the class server is down sends them on its next start.
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { join } from 'node:path';
 import { z } from '../../contracts/zod.ts';
 import { classEventSchema, joinResponseSchema, type ClassEvent, type JoinResponse } from '../../contracts/class-api.ts';
 
@@ -16,17 +16,45 @@ const fileSchema = z.object({
 const MAX_KEPT_EVENTS = 10_000;
 
 export class Outbox {
-  seat: JoinResponse | null = null;
-  attempts: Record<string, number> = {};
+  private seatNow: JoinResponse | null = null;
+  private attempts: Record<string, number> = {};
   private events: ClassEvent[] = [];
 
-  constructor(private readonly file: string) {
+  /** The outbox `name` in the folder `dir` (one per class and seat). */
+  static async open(dir: string, name: string): Promise<Outbox> {
+    return new Outbox(dir, join(dir, `${name}.json`));
+  }
+
+  private constructor(
+    private readonly dir: string,
+    private readonly file: string,
+  ) {
     try {
       const parsed = fileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-      if (parsed.success) Object.assign(this, { seat: parsed.data.seat, attempts: parsed.data.attempts, events: parsed.data.events });
+      if (parsed.success) Object.assign(this, { seatNow: parsed.data.seat, attempts: parsed.data.attempts, events: parsed.data.events });
     } catch {
       // No file yet (or an unreadable one): start empty.
     }
+  }
+
+  /** The seat this runner holds in the class (with its credential), or null before joining. */
+  get seat(): JoinResponse | null {
+    return this.seatNow;
+  }
+
+  setSeat(seat: JoinResponse | null): void {
+    this.seatNow = seat;
+    this.save();
+  }
+
+  /** The last attempt number of a step (0 before the first), counted across restarts. */
+  attempt(step: string): number {
+    return this.attempts[step] ?? 0;
+  }
+
+  setAttempt(step: string, attempt: number): void {
+    this.attempts[step] = attempt;
+    this.save();
   }
 
   get size(): number {
@@ -49,16 +77,16 @@ export class Outbox {
     this.save();
   }
 
-  save(): void {
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+  private save(): void {
+    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
     const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify({ seat: this.seat, attempts: this.attempts, events: this.events }), { mode: 0o600 });
+    writeFileSync(temporary, JSON.stringify({ seat: this.seatNow, attempts: this.attempts, events: this.events }), { mode: 0o600 });
     renameSync(temporary, this.file);
   }
 
   remove(): void {
     this.events = [];
-    this.seat = null;
+    this.seatNow = null;
     rmSync(this.file, { force: true });
   }
 }

@@ -145,7 +145,7 @@ function capturedLog() {
 async function joinedLink(seat: string) {
   const stateDir = await tempDir(`seat-limits-${seat.toLowerCase()}`);
   const { lines, log } = capturedLog();
-  const link = new ClassLink({ target: parseJoinUrl(server.joinUrl)!, seat, stateDir, log });
+  const link = await ClassLink.open({ target: parseJoinUrl(server.joinUrl)!, seat, stateDir, log });
   link.start();
   cleanups.push(async () => {
     await link.close();

@@ -23,7 +23,7 @@ const sleep = (ms: number) => new Promise((resolveSleep) => setTimeout(resolveSl
 const made: { id: string; at: number }[] = [];
 
 async function participant(index: number): Promise<ClassLink> {
-  const link = new ClassLink({ target: target!, seat: `seat-${String(index).padStart(3, '0')}`, stateDir, log: silentLog });
+  const link = await ClassLink.open({ target: target!, seat: `seat-${String(index).padStart(3, '0')}`, stateDir, log: silentLog });
   // Record through the link, as the step observer does, and remember what was made.
   const record = link.record.bind(link);
   link.record = (body: EventBody) => {

@@ -4,7 +4,7 @@
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from '../../contracts/zod.ts';
-import { classEventSchema, joinResponseSchema, type ClassEvent, type JoinResponse } from '../../contracts/class-api.ts';
+import { classEventSchema, joinResponseSchema, MAX_EVENTS_PER_SEAT, type ClassEvent, type JoinResponse } from '../../contracts/class-api.ts';
 
 const fileSchema = z.object({
   seat: joinResponseSchema.nullable(),
@@ -12,8 +12,11 @@ const fileSchema = z.object({
   events: z.array(classEventSchema),
 });
 
-/** Beyond this, the oldest events go: a day offline must not fill the disk. */
-const MAX_KEPT_EVENTS = 10_000;
+/**
+ * Beyond this, the oldest events go: the class server never stores more for one seat, so
+ * keeping more would only fill the disk (a day offline stays far below it).
+ */
+const MAX_KEPT_EVENTS = MAX_EVENTS_PER_SEAT;
 
 export class Outbox {
   private seatNow: JoinResponse | null = null;

@@ -1,16 +1,15 @@
-// The participant's side of "loses nothing": the seat (credential) and the events not yet
-// acknowledged, kept in one small JSON file that is replaced atomically on every change.
-// A runner that is stopped while the class server is down sends them on its next start.
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// The participant's side of "loses nothing": the seat (credential), the attempt numbers and
+// the events not yet acknowledged. They live in a journal of JSON lines, one line per change
+// (an event recorded, a batch acknowledged, the seat, an attempt), so that a change costs
+// about its own size: a day offline leaves thousands of events pending, and rewriting all of
+// them on every step run would write megabytes. The journal is compacted into a fresh file
+// (written aside, then renamed over it) when it is opened and when it grows beyond a few
+// times what it holds. A runner that is stopped while the class server is down sends the
+// events on its next start.
+import { closeSync, constants, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from '../../contracts/zod.ts';
 import { classEventSchema, joinResponseSchema, MAX_EVENTS_PER_SEAT, type ClassEvent, type JoinResponse } from '../../contracts/class-api.ts';
-
-const fileSchema = z.object({
-  seat: joinResponseSchema.nullable(),
-  attempts: z.record(z.string(), z.number().int()),
-  events: z.array(classEventSchema),
-});
 
 /**
  * Beyond this, the oldest events go: the class server never stores more for one seat, so
@@ -18,27 +17,52 @@ const fileSchema = z.object({
  */
 const MAX_KEPT_EVENTS = MAX_EVENTS_PER_SEAT;
 
+/** The journal is compacted when it is larger than this many times the events it holds ... */
+const COMPACT_FACTOR = 2;
+/** ... plus this much, so that an outbox that is mostly empty is not compacted on every change. */
+const COMPACT_SLACK_BYTES = 64 * 1024;
+
+/** One line of the journal. `attempts` merges into the numbers so far; `done` removes events. */
+const lineSchema = z.union([
+  z.object({ seat: joinResponseSchema.nullable() }).strict(),
+  z.object({ attempts: z.record(z.string(), z.number().int()) }).strict(),
+  z.object({ add: classEventSchema }).strict(),
+  z.object({ done: z.array(z.string()) }).strict(),
+]);
+type Line = z.infer<typeof lineSchema>;
+
+/** The file runners wrote before the journal: one JSON object, replaced on every change. */
+const earlierFileSchema = z.object({
+  seat: joinResponseSchema.nullable(),
+  attempts: z.record(z.string(), z.number().int()),
+  events: z.array(classEventSchema),
+});
+
 export class Outbox {
   private seatNow: JoinResponse | null = null;
   private attempts: Record<string, number> = {};
-  private events: ClassEvent[] = [];
+  /** The pending events, oldest first, each with the bytes of its journal line. */
+  private events: { event: ClassEvent; bytes: number }[] = [];
+  private eventBytes = 0;
+  private journalBytes = 0;
 
   /** The outbox `name` in the folder `dir` (one per class and seat). */
   static async open(dir: string, name: string): Promise<Outbox> {
-    return new Outbox(dir, join(dir, `${name}.json`));
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const outbox = new Outbox(join(dir, `${name}.jsonl`));
+    const earlier = join(dir, `${name}.json`);
+    const journal = readIfThere(outbox.journal);
+    if (journal !== undefined) outbox.replay(journal);
+    else outbox.migrate(readIfThere(earlier));
+    // Drops what replaying skipped (a torn last line, a line of a newer runner) and starts
+    // the file afresh, so that nothing is ever appended to a torn line.
+    outbox.compact();
+    // Only now that its content is in the journal.
+    rmSync(earlier, { force: true });
+    return outbox;
   }
 
-  private constructor(
-    private readonly dir: string,
-    private readonly file: string,
-  ) {
-    try {
-      const parsed = fileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-      if (parsed.success) Object.assign(this, { seatNow: parsed.data.seat, attempts: parsed.data.attempts, events: parsed.data.events });
-    } catch {
-      // No file yet (or an unreadable one): start empty.
-    }
-  }
+  private constructor(private readonly journal: string) {}
 
   /** The seat this runner holds in the class (with its credential), or null before joining. */
   get seat(): JoinResponse | null {
@@ -46,8 +70,7 @@ export class Outbox {
   }
 
   setSeat(seat: JoinResponse | null): void {
-    this.seatNow = seat;
-    this.save();
+    this.write({ seat });
   }
 
   /** The last attempt number of a step (0 before the first), counted across restarts. */
@@ -56,8 +79,7 @@ export class Outbox {
   }
 
   setAttempt(step: string, attempt: number): void {
-    this.attempts[step] = attempt;
-    this.save();
+    this.write({ attempts: { [step]: attempt } });
   }
 
   get size(): number {
@@ -65,31 +87,110 @@ export class Outbox {
   }
 
   add(event: ClassEvent): void {
-    this.events.push(event);
-    if (this.events.length > MAX_KEPT_EVENTS) this.events.splice(0, this.events.length - MAX_KEPT_EVENTS);
-    this.save();
+    this.write({ add: event });
   }
 
   peek(max: number): ClassEvent[] {
-    return this.events.slice(0, max);
+    return this.events.slice(0, max).map((entry) => entry.event);
   }
 
   acknowledge(ids: readonly string[]): void {
-    const done = new Set(ids);
-    this.events = this.events.filter((event) => !done.has(event.id));
-    this.save();
-  }
-
-  private save(): void {
-    mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-    const temporary = `${this.file}.${process.pid}.tmp`;
-    writeFileSync(temporary, JSON.stringify({ seat: this.seatNow, attempts: this.attempts, events: this.events }), { mode: 0o600 });
-    renameSync(temporary, this.file);
+    const pending = new Set(this.events.map((entry) => entry.event.id));
+    const done = ids.filter((id) => pending.has(id));
+    if (done.length > 0) this.write({ done });
   }
 
   remove(): void {
     this.events = [];
+    this.eventBytes = 0;
     this.seatNow = null;
-    rmSync(this.file, { force: true });
+    rmSync(this.journal, { force: true });
+  }
+
+  /** Appends one change to the journal, then applies it (compacting when the journal grew too long). */
+  private write(line: Line): void {
+    const text = `${JSON.stringify(line)}\n`;
+    const fd = openSync(this.journal, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+    try {
+      writeSync(fd, text);
+    } finally {
+      closeSync(fd);
+    }
+    this.journalBytes += Buffer.byteLength(text);
+    this.apply(line, Buffer.byteLength(text));
+    if (this.journalBytes > COMPACT_FACTOR * this.eventBytes + COMPACT_SLACK_BYTES) this.compact();
+  }
+
+  private apply(line: Line, bytes: number): void {
+    if ('seat' in line) this.seatNow = line.seat;
+    else if ('attempts' in line) Object.assign(this.attempts, line.attempts);
+    else if ('add' in line) {
+      this.events.push({ event: line.add, bytes });
+      this.eventBytes += bytes;
+      // The same rule on replay as when recording, so the journal needs no line for it.
+      while (this.events.length > MAX_KEPT_EVENTS) this.eventBytes -= this.events.shift()!.bytes;
+    } else {
+      const done = new Set(line.done);
+      this.events = this.events.filter((entry) => !done.has(entry.event.id));
+      this.eventBytes = this.events.reduce((sum, entry) => sum + entry.bytes, 0);
+    }
+  }
+
+  private replay(journal: string): void {
+    for (const text of journal.split('\n')) {
+      if (text === '') continue;
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        continue; // a line torn by a runner killed while writing it
+      }
+      const line = lineSchema.safeParse(value);
+      if (line.success) this.apply(line.data, Buffer.byteLength(text) + 1);
+    }
+  }
+
+  /** Takes over a file of the earlier format (an unreadable one starts empty, as it did then). */
+  private migrate(earlier: string | undefined): void {
+    if (earlier === undefined) return;
+    let parsed;
+    try {
+      parsed = earlierFileSchema.safeParse(JSON.parse(earlier));
+    } catch {
+      return;
+    }
+    if (!parsed.success) return;
+    this.seatNow = parsed.data.seat;
+    this.attempts = parsed.data.attempts;
+    for (const event of parsed.data.events) this.apply({ add: event }, Buffer.byteLength(`${JSON.stringify({ add: event })}\n`));
+  }
+
+  /** Writes what the outbox holds into a fresh journal beside the old one, then renames it over. */
+  private compact(): void {
+    const lines: Line[] = [{ seat: this.seatNow }, { attempts: this.attempts }, ...this.events.map((entry) => ({ add: entry.event }))];
+    const text = lines.map((line) => `${JSON.stringify(line)}\n`).join('');
+    const temporary = `${this.journal}.${process.pid}.tmp`;
+    rmSync(temporary, { force: true });
+    // 'wx': a fresh file of ours, never one that was there already.
+    const fd = openSync(temporary, 'wx', 0o600);
+    try {
+      writeSync(fd, text);
+      // On disk before the rename, or a crash could leave an empty journal in place of a full one.
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temporary, this.journal);
+    this.journalBytes = Buffer.byteLength(text);
+  }
+}
+
+/** A file's text, or undefined when there is none. */
+function readIfThere(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
   }
 }

@@ -2,11 +2,12 @@
 // with its own data folder; stop it politely or with SIGKILL and start it again on the
 // same port and data, as a crash and a restart would.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { once } from 'node:events';
 import { CLASS_PATHS } from '../../contracts/class-api.ts';
+import { Outbox } from '../../server/classroom/outbox.ts';
 
 export interface ClassProcess {
   child: ChildProcess;
@@ -62,6 +63,19 @@ export async function startClassProcess(options: { dataDir: string; port?: numbe
 
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
+}
+
+/** What a runner's outbox in `stateDir` holds on disk, read from a copy: opening it compacts it, and the runner's own file is left alone. */
+export async function outboxOnDisk(stateDir: string): Promise<Outbox> {
+  const [name] = (await readdir(stateDir)).filter((file) => file.endsWith('.jsonl'));
+  if (!name) throw new Error(`no outbox in ${stateDir}`);
+  const copy = await mkdtemp(joinPath(tmpdir(), 'class-outbox-copy-'));
+  try {
+    await copyFile(joinPath(stateDir, name), joinPath(copy, name));
+    return await Outbox.open(copy, name.replace(/\.jsonl$/, ''));
+  } finally {
+    await rm(copy, { recursive: true, force: true });
+  }
 }
 
 /** Trades the one-time link's code for a trainer credential, as the dashboard page does. */

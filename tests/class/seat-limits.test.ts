@@ -5,15 +5,13 @@
 // retrying it forever, and one that is slowed down waits and gets through.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CLASS_PATHS, MAX_EVENTS_PER_BATCH, MAX_EVENTS_PER_SEAT, SEAT_WRITE_BURST, type FeedMessage } from '../../contracts/class-api.ts';
 import type { Log } from '../../server/app/log.ts';
 import { ClassLink } from '../../server/classroom/class-link.ts';
 import { parseJoinUrl } from '../../server/classroom/join-url.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { joinClass, readFeed, removeDir, startClassProcess, tempDir, trainerCredential, waitFor, type ClassProcess } from './class-harness.ts';
+import { joinClass, outboxOnDisk, readFeed, removeDir, startClassProcess, tempDir, trainerCredential, waitFor, type ClassProcess } from './class-harness.ts';
 
 let server: ClassProcess;
 let dataDir: string;
@@ -153,14 +151,12 @@ async function joinedLink(seat: string) {
   });
   await waitFor(`${seat} to join`, () => { const s = link.state(); return s.joined && s.connection === 'connected' && s.className === 'Limits'; });
   // The seat credential, from the runner's own outbox file, to act beside the runner as a flood would.
-  const file = readdirSync(stateDir).find((name) => name.endsWith('.json'))!;
-  const outboxFile = join(stateDir, file);
-  const credential = (JSON.parse(readFileSync(outboxFile, 'utf8')) as { seat: { credential: string; seatId: string } }).seat;
-  return { link, lines, outboxFile, credential: credential.credential, seatId: credential.seatId };
+  const seatOnDisk = (await outboxOnDisk(stateDir)).seat!;
+  return { link, lines, stateDir, credential: seatOnDisk.credential, seatId: seatOnDisk.seatId };
 }
 
 test('a runner whose seat is full drops the refused events, says so once, and does not retry them', { timeout: 120_000 }, async () => {
-  const { link, lines, outboxFile, credential, seatId } = await joinedLink('Full runner');
+  const { link, lines, stateDir, credential, seatId } = await joinedLink('Full runner');
   await fill(credential, MAX_EVENTS_PER_SEAT);
 
   link.record({ kind: 'step', step: 'say-hello', status: 'running', attempt: 1 });
@@ -175,7 +171,7 @@ test('a runner whose seat is full drops the refused events, says so once, and do
   assert.equal(refused[0].level, 'error');
   assert.equal(refused[0].fields.code, 'seat-full');
   assert.deepEqual(lines.filter((line) => line.event === 'class-retry'), [], 'nothing was retried');
-  assert.deepEqual((JSON.parse(readFileSync(outboxFile, 'utf8')) as { events: unknown[] }).events, [], 'the outbox file keeps nothing');
+  assert.equal((await outboxOnDisk(stateDir)).size, 0, 'the outbox file keeps nothing');
   const state = link.state();
   assert.ok(state.joined && state.seatFull, `the participant's class box can say why: ${JSON.stringify(state)}`);
   assert.equal(state.joined && state.connection, 'connected');

@@ -5,11 +5,15 @@
 // them on every step run would write megabytes. The journal is compacted into a fresh file
 // (written aside, then renamed over it) when it is opened and when it grows beyond a few
 // times what it holds. A runner that is stopped while the class server is down sends the
-// events on its next start.
-import { closeSync, constants, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+// events on its next start. The seat credential is in it, so its folder gets the checks of
+// the runner's state file (private, ours, not a link), its files are 0600, and no symbolic
+// link in it is followed.
+import { closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from '../../contracts/zod.ts';
 import { classEventSchema, joinResponseSchema, MAX_EVENTS_PER_SEAT, type ClassEvent, type JoinResponse } from '../../contracts/class-api.ts';
+import { privateFolder } from '../security/state-file.ts';
+import { UnsafeFolderError } from '../workspace/private-root.ts';
 
 /**
  * Beyond this, the oldest events go: the class server never stores more for one seat, so
@@ -21,6 +25,9 @@ const MAX_KEPT_EVENTS = MAX_EVENTS_PER_SEAT;
 const COMPACT_FACTOR = 2;
 /** ... plus this much, so that an outbox that is mostly empty is not compacted on every change. */
 const COMPACT_SLACK_BYTES = 64 * 1024;
+
+/** Opens a file itself, never what a link there leads to (Windows has no such flag; its ACLs protect the folder). */
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
 
 /** One line of the journal. `attempts` merges into the numbers so far; `done` removes events. */
 const lineSchema = z.union([
@@ -46,9 +53,13 @@ export class Outbox {
   private eventBytes = 0;
   private journalBytes = 0;
 
-  /** The outbox `name` in the folder `dir` (one per class and seat). */
+  /**
+   * The outbox `name` in the folder `dir` (one per class and seat). Refuses a folder that
+   * another user could read or swap (UnsafeFolderError, which says what to do) before it
+   * reads or writes anything in it, so a refusal changes nothing.
+   */
   static async open(dir: string, name: string): Promise<Outbox> {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    await privateFolder(dir);
     const outbox = new Outbox(join(dir, `${name}.jsonl`));
     const earlier = join(dir, `${name}.json`);
     const journal = readIfThere(outbox.journal);
@@ -110,7 +121,7 @@ export class Outbox {
   /** Appends one change to the journal, then applies it (compacting when the journal grew too long). */
   private write(line: Line): void {
     const text = `${JSON.stringify(line)}\n`;
-    const fd = openSync(this.journal, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT, 0o600);
+    const fd = openSync(this.journal, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NO_FOLLOW, 0o600);
     try {
       writeSync(fd, text);
     } finally {
@@ -185,12 +196,21 @@ export class Outbox {
   }
 }
 
-/** A file's text, or undefined when there is none. */
+/** A file's text, or undefined when there is none; a link there is refused, not followed. */
 function readIfThere(file: string): string | undefined {
+  let fd;
   try {
-    return readFileSync(file, 'utf8');
+    fd = openSync(file, constants.O_RDONLY | NO_FOLLOW);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    // The runner makes no links: whoever made this one should look at it, so it is left as it is.
+    if (code === 'ELOOP') throw new UnsafeFolderError(file, 'symlink');
     throw error;
+  }
+  try {
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
   }
 }

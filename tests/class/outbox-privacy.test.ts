@@ -1,0 +1,148 @@
+// The outbox file holds the seat credential, so its folder gets the checks the runner's state
+// file gets (server/security/state-file.ts): a private folder (0700, ours, not a link), files
+// 0600, and no symbolic link followed. An unsafe folder is refused with what to do, and what
+// it holds is left as it was.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { chmod, lstat, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import type { ClassEvent, JoinResponse } from '../../contracts/class-api.ts';
+import { Outbox } from '../../server/classroom/outbox.ts';
+import { UnsafeFolderError } from '../../server/workspace/private-root.ts';
+import { outboxOnDisk, removeDir, startClassProcess, tempDir, waitFor } from './class-harness.ts';
+
+const folders: string[] = [];
+after(async () => {
+  for (const folder of folders) await rm(folder, { recursive: true, force: true });
+});
+
+async function folder(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'outbox-privacy-'));
+  folders.push(dir);
+  return dir;
+}
+
+const SEAT: JoinResponse = { seatId: randomUUID(), seatName: 'Kim', credential: 'c'.repeat(43), className: 'Room 2' };
+const EVENT: ClassEvent = { id: randomUUID(), at: Date.now(), body: { kind: 'step', step: 'say-hello', status: 'passed', attempt: 1 } };
+/** An outbox file of the format runners wrote before the journal. */
+const EARLIER = JSON.stringify({ seat: SEAT, attempts: { 'say-hello': 1 }, events: [EVENT] });
+
+/** Every file in a folder with its bytes: to show that a refusal changed nothing. */
+async function contents(dir: string): Promise<Record<string, string>> {
+  const names = (await readdir(dir)).sort();
+  return Object.fromEntries(await Promise.all(names.map(async (name) => [name, await readFile(join(dir, name), 'utf8')] as const)));
+}
+
+test('a new outbox folder is 0700 and its file 0600, also when an earlier file was looser', async () => {
+  const dir = join(await folder(), 'classroom');
+  const outbox = await Outbox.open(dir, 'class-new');
+  outbox.add(EVENT);
+  assert.equal((await lstat(dir)).mode & 0o777, 0o700);
+  const [file] = await readdir(dir);
+  assert.equal((await lstat(join(dir, file))).mode & 0o777, 0o600);
+
+  const older = await folder();
+  await writeFile(join(older, 'class-old.json'), EARLIER, { mode: 0o644 });
+  await Outbox.open(older, 'class-old');
+  for (const name of await readdir(older)) assert.equal((await lstat(join(older, name))).mode & 0o777, 0o600, `${name} is the user's alone from the start`);
+});
+
+test('a folder others can read is refused with what to do, and nothing in it changes', async () => {
+  const dir = await folder();
+  await writeFile(join(dir, 'class-shared.json'), EARLIER, { mode: 0o600 });
+  await chmod(dir, 0o755);
+  const before = await contents(dir);
+  await assert.rejects(Outbox.open(dir, 'class-shared'), (error: Error) => {
+    assert.ok(error instanceof UnsafeFolderError && error.reason === 'shared', String(error));
+    assert.ok(error.message.includes(dir), error.message);
+    assert.match(error.message, /chmod 700/);
+    return true;
+  });
+  assert.deepEqual(await contents(dir), before, 'the refused folder is left as it was');
+  // Mended as the message says: everything is still there.
+  await chmod(dir, 0o700);
+  const outbox = await Outbox.open(dir, 'class-shared');
+  assert.deepEqual(outbox.seat, SEAT);
+  assert.deepEqual(outbox.peek(10), [EVENT]);
+});
+
+test('a folder that is a symbolic link is refused', async () => {
+  const real = await folder();
+  const link = join(await folder(), 'classroom');
+  await symlink(real, link);
+  await assert.rejects(Outbox.open(link, 'class-link'), (error: Error) => error instanceof UnsafeFolderError && error.reason === 'symlink');
+  assert.deepEqual(await readdir(real), []);
+});
+
+test('an outbox file that is a symbolic link is not followed, in either format', async () => {
+  for (const name of ['class-linked.jsonl', 'class-linked.json']) {
+    const dir = await folder();
+    const elsewhere = join(await folder(), 'target.json');
+    await writeFile(elsewhere, EARLIER, { mode: 0o600 });
+    await symlink(elsewhere, join(dir, name));
+    await assert.rejects(Outbox.open(dir, 'class-linked'), (error: Error) => {
+      assert.ok(error instanceof UnsafeFolderError && error.reason === 'symlink', String(error));
+      assert.ok(error.message.includes(join(dir, name)), error.message);
+      return true;
+    });
+    assert.equal(await readFile(elsewhere, 'utf8'), EARLIER, 'the file the link leads to is untouched');
+    assert.ok((await lstat(join(dir, name))).isSymbolicLink(), 'and the link is left, for the reader to look at');
+  }
+});
+
+/** `npm start` as a process, until it exits, or until it is ready (then it is stopped). */
+async function npmStart(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; ready: boolean; stderr: string }> {
+  const cli = spawn(process.execPath, ['--import', 'tsx', 'server/app/cli.ts', '--no-open', '--no-build', '--port', '0', ...args], { env: { ...process.env, LC_ALL: '', CI: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let ready = false;
+  cli.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (!ready && stdout.includes('Workshop ready')) {
+      ready = true;
+      cli.kill('SIGTERM');
+    }
+  });
+  cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolveExit) => cli.on('exit', (exitCode) => resolveExit(exitCode)));
+  return { code, ready, stderr };
+}
+
+test('npm start -- --join refuses an outbox folder others can read, in the reader\'s language, and keeps the seat', { timeout: 120_000 }, async () => {
+  const classData = await tempDir('outbox-privacy');
+  const server = await startClassProcess({ dataDir: classData, name: 'Privacy' });
+  const home = await folder();
+  try {
+    const env = { HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_STATE_HOME: join(home, 'state'), LANG: 'en_US.UTF-8' };
+    const classroom = join(home, 'data', 'wasm-docker-workshop', 'classroom');
+    const args = ['--join', server.joinUrl, '--seat', 'Ann'];
+    // A runner that joined and stopped: its outbox holds the seat.
+    const cli = spawn(process.execPath, ['--import', 'tsx', 'server/app/cli.ts', '--no-open', '--no-build', '--port', '0', ...args], { env: { ...process.env, LC_ALL: '', CI: '1', ...env }, stdio: 'ignore' });
+    const joined = await waitFor('the runner to join', async () => {
+      const names = await readdir(classroom).catch(() => []);
+      return names.some((name) => name.endsWith('.jsonl')) ? ((await outboxOnDisk(classroom)).seat ?? undefined) : undefined;
+    });
+    cli.kill('SIGTERM');
+    await new Promise((resolveExit) => cli.on('exit', resolveExit));
+
+    await chmod(classroom, 0o755);
+    const before = await contents(classroom);
+    for (const [lang, text] of [['en_US.UTF-8', /does not use .*: other users can read or change it/], ['de_DE.UTF-8', /verwendet .* nicht: andere Benutzer können ihn lesen oder ändern/]] as const) {
+      const refused = await npmStart(args, { ...env, LANG: lang });
+      assert.equal(refused.ready, false, `the runner started with a shared outbox folder: ${refused.stderr}`);
+      assert.equal(refused.code, 1, refused.stderr);
+      assert.match(refused.stderr, text);
+      assert.match(refused.stderr, /chmod 700/);
+      assert.ok(refused.stderr.includes(classroom), refused.stderr);
+    }
+    assert.deepEqual(await contents(classroom), before, 'the outbox is as the last run left it');
+    await chmod(classroom, 0o700);
+    assert.deepEqual((await outboxOnDisk(classroom)).seat, joined, 'the seat credential is still there');
+  } finally {
+    await server.kill();
+    await removeDir(classData);
+  }
+});

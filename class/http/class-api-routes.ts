@@ -12,12 +12,13 @@ import {
   CLASS_PATHS,
   eventBatchSchema,
   joinRequestSchema,
-  MAX_EVENTS_PER_SEAT,
+  mebibytes,
   SEAT_WRITE_BURST,
   SEAT_WRITES_PER_SECOND,
   stuckRulesSchema,
   trainerExchangeRequestSchema,
   type BenchExportRow,
+  type ClassStorage,
   type FeedMessage,
   type Seat,
 } from '../../contracts/class-api.ts';
@@ -98,7 +99,8 @@ export function createClassApi(context: ClassApiContext) {
       );
   };
 
-  const hello = (): FeedMessage => ({ type: 'hello', className: context.className, seats: store.seats(), rules: store.rules(), broadcast: store.broadcast() });
+  const storage = (): ClassStorage => ({ full: store.storageFull(), budgetBytes: store.limits.bytesPerClass });
+  const hello = (): FeedMessage => ({ type: 'hello', className: context.className, seats: store.seats(), rules: store.rules(), broadcast: store.broadcast(), storage: storage() });
 
   /** Answers one API request; false when the path is not an API path. */
   async function handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
@@ -127,15 +129,24 @@ export function createClassApi(context: ClassApiContext) {
         }
         const batch = parse(eventBatchSchema, await readJson(request));
         // Stored (and committed) before the answer: an acknowledged event survives a kill.
-        const { added, refused, filled } = store.addEvents(seat.id, batch.events);
+        const { added, refused, refusedBy, filled, classFilled } = store.addEvents(seat.id, batch.events);
         for (const event of added) feed.publish({ type: 'event', event });
         if (filled) feed.publish({ type: 'seat', seat: { ...seat, full: true } });
+        if (classFilled) feed.publish({ type: 'storage', storage: storage() });
+        // The events that fitted are stored and on the feed; the rest never will be, so this is final.
+        const { limits } = store;
+        if (refused > 0 && refusedBy === 'class') {
+          throw new HttpError(
+            507,
+            CLASS_ERROR_CODES.classStorageFull,
+            `This class holds ${mebibytes(limits.bytesPerClass)} MiB of events, the most the class server stores for one class, and takes no more from any seat (${refused} of this batch were not stored). Do not send them again; tell your trainer, whose dashboard says what to do.`,
+          );
+        }
         if (refused > 0) {
-          // The events that fitted are stored and on the feed; the rest never will be, so this is final.
           throw new HttpError(
             409,
             CLASS_ERROR_CODES.seatFull,
-            `This seat holds ${MAX_EVENTS_PER_SEAT} events, the most the class server stores for one seat, and takes no more (${refused} of this batch were not stored). Do not send them again; tell your trainer, whose dashboard marks the seat as full.`,
+            `This seat holds ${limits.eventsPerSeat} events or ${mebibytes(limits.bytesPerSeat)} MiB, the most the class server stores for one seat, and takes no more (${refused} of this batch were not stored). Do not send them again; tell your trainer, whose dashboard marks the seat as full.`,
           );
         }
         sendJson(response, 200, { stored: batch.events.map((event) => event.id) });

@@ -65,14 +65,14 @@ export async function removeDir(dir: string): Promise<void> {
 }
 
 /** Trades the one-time link's code for a trainer credential, as the dashboard page does. */
-export async function trainerCredential(server: ClassProcess): Promise<string> {
+export async function trainerCredential(server: Pick<ClassProcess, 'origin' | 'trainerLink'>): Promise<string> {
   const code = new URL(server.trainerLink).hash.replace('#trainer=', '');
   const response = await fetch(`${server.origin}${CLASS_PATHS.trainerExchange}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
   if (!response.ok) throw new Error(`exchange answered ${response.status}`);
   return ((await response.json()) as { credential: string }).credential;
 }
 
-export async function joinClass(server: ClassProcess, seat: string): Promise<{ credential: string; seatId: string; seatName: string }> {
+export async function joinClass(server: Pick<ClassProcess, 'origin' | 'code'>, seat: string): Promise<{ credential: string; seatId: string; seatName: string }> {
   const response = await fetch(`${server.origin}${CLASS_PATHS.join}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: server.code, seat }) });
   if (!response.ok) throw new Error(`join answered ${response.status}`);
   return (await response.json()) as { credential: string; seatId: string; seatName: string };

@@ -242,6 +242,8 @@ export const feedMessageSchema = z.discriminatedUnion('type', [
       rules: stuckRulesSchema,
       broadcast: broadcastSchema.nullable(),
       storage: classStorageSchema,
+      /** The newest stored event's seq as the feed opened: the backlog that follows ends there. */
+      lastSeq: z.number().int().min(0),
     })
     .strict(),
   z.object({ type: z.literal('event'), event: storedEventSchema }).strict(),

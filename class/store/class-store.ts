@@ -17,6 +17,7 @@ import {
   stuckRulesSchema,
   type Broadcast,
   type ClassEvent,
+  type EventBody,
   type Seat,
   type StoredEvent,
   type StuckRules,
@@ -257,10 +258,16 @@ export class ClassStore {
     }
   }
 
-  /** Events after `seq`, oldest first. */
-  eventsAfter(seq: number, limit = 1_000_000): StoredEvent[] {
-    const rows = this.db.prepare('SELECT seq, id, seat, at, received_at, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(seq, limit) as unknown as EventRow[];
-    return rows.map((row) => ({ seq: row.seq, id: row.id, seat: row.seat, at: row.at, receivedAt: row.received_at, body: JSON.parse(row.body) }));
+  /**
+   * One page of events: at most `limit` after `after` and up to `upTo` (both seqs), oldest first,
+   * only of one kind if asked. Read a row at a time (iterate), so a reader that stops early (its
+   * socket is full) holds no more than it took; it asks for the next page after the last seq it got.
+   */
+  *eventsPage(after: number, upTo: number, limit: number, kind?: EventBody['kind']): Generator<StoredEvent> {
+    const rows = kind
+      ? this.db.prepare("SELECT seq, id, seat, at, received_at, body FROM events WHERE seq > ? AND seq <= ? AND json_extract(body, '$.kind') = ? ORDER BY seq LIMIT ?").iterate(after, upTo, kind, limit)
+      : this.db.prepare('SELECT seq, id, seat, at, received_at, body FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?').iterate(after, upTo, limit);
+    for (const row of rows as IterableIterator<EventRow>) yield { seq: row.seq, id: row.id, seat: row.seat, at: row.at, receivedAt: row.received_at, body: JSON.parse(row.body) };
   }
 
   lastSeq(): number {

@@ -107,6 +107,16 @@ export async function readFeed(origin: string, credential: string, until: (messa
   return messages;
 }
 
+/** For readFeed: the hello and every event of the backlog after `after` have arrived (the hello names where it ends). */
+export function caughtUp(after = 0): (messages: unknown[]) => boolean {
+  return (messages) => {
+    const hello = messages[0] as { type?: string; lastSeq?: number } | undefined;
+    if (hello?.type !== 'hello' || hello.lastSeq === undefined) return false;
+    const end = hello.lastSeq;
+    return end <= after || messages.some((m) => (m as { type?: string; event?: { seq: number } }).event?.seq === end);
+  };
+}
+
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -11,7 +11,7 @@ import { dashboardAssets, type DashboardAssets } from './dashboard/dashboard-ass
 import { FeedHub } from './feed/feed-hub.ts';
 import { HostPolicy } from './security/host-policy.ts';
 import { createClassCode, createCredential, hashCredential } from './security/secrets.ts';
-import { ClassStore } from './store/class-store.ts';
+import { ClassStore, type StoreLimits } from './store/class-store.ts';
 
 export interface ClassServerOptions {
   /** The data folder; the class (code, seats, events) continues when it exists. */
@@ -21,6 +21,8 @@ export interface ClassServerOptions {
   port?: number;
   /** The class's name, shown on the dashboard and the participants' pages. */
   name?: string;
+  /** Other budgets than contracts/class-api.ts's, for tests that fill a class quickly. */
+  limits?: Partial<StoreLimits>;
 }
 
 export interface RunningClassServer {
@@ -32,12 +34,14 @@ export interface RunningClassServer {
   /** The one-time dashboard link; its code is exchanged once for the trainer credential. */
   trainerLink: string;
   store: ClassStore;
+  /** The HTTP server, for tests that watch what it holds for a response. */
+  http: Server;
   close(): Promise<void>;
 }
 
 export async function startClassServer(options: ClassServerOptions): Promise<RunningClassServer> {
   const host = options.host ?? '127.0.0.1';
-  const store = new ClassStore(options.dataDir);
+  const store = new ClassStore(options.dataDir, options.limits);
   // The class keeps its code and name across restarts, so runners and the dashboard carry on.
   const classCode = store.meta('code') ?? createClassCode();
   store.setMeta('code', classCode);
@@ -104,6 +108,7 @@ export async function startClassServer(options: ClassServerOptions): Promise<Run
     // The code sits in the fragment: browsers send it to no server and no Referer.
     trainerLink: `${origin}${CLASS_PATHS.dashboard}#trainer=${linkCode}`,
     store,
+    http: server,
     close: () =>
       (closing ??= (async () => {
         feed.close();

@@ -37,6 +37,34 @@ export const MAX_EVENTS_PER_BATCH = 100;
  */
 export const MAX_EVENTS_PER_SEAT = 5_000;
 /**
+ * What one stored event counts towards the byte budgets beyond its body (the body's JSON, in
+ * UTF-8 bytes, as it is stored): the row around it, with its id, seat id, times and the entry in
+ * the id index. Measured on the class server's SQLite file: 20,000 step events grew it by 155
+ * bytes each beyond their bodies.
+ */
+export const EVENT_ROW_BYTES = 160;
+/**
+ * Bytes the class server stores for one seat, ever (bodies plus EVENT_ROW_BYTES each); beyond it
+ * the seat is refused with `seat-full` (409), as at MAX_EVENTS_PER_SEAT. A busy day, as weighed
+ * from these schemas: 520 step events of about 130 bytes, a few doctor summaries of at most
+ * 1.5 KB, thirty benchmark results of 110 bytes, and twenty help requests at their largest
+ * (40 lines of 300 characters, 12.2 KB), with the rows around them, come to about 0.4 MiB. Five
+ * times that is 2 MiB. 5,000 ordinary events (about 1.4 MB) fit, so the event cap still comes
+ * first for them; the bytes stop a seat that sends heavy events, e.g. 5,000 help requests (60 MB).
+ */
+export const MAX_STORED_BYTES_PER_SEAT = 2 * 1024 * 1024;
+/**
+ * Bytes the class server stores for the whole class, all seats together, ever; beyond it every
+ * seat is refused with `class-storage-full` (507). Without it every new seat brings a fresh
+ * MAX_STORED_BYTES_PER_SEAT, and one address that joins every ten seconds grows the disk by
+ * gigabytes in an hour. 256 MiB is 128 seats at their whole budget, more than four rooms of 30
+ * that each fill it, or twenty busy days of a room of 30 kept in one data folder; any laptop spares
+ * it, and the dashboard, which holds the class's events in its tab, still copes.
+ */
+export const MAX_STORED_BYTES_PER_CLASS = 256 * 1024 * 1024;
+/** A byte budget as people read it: mebibytes with one decimal at most, e.g. "2", "256", "0.1". */
+export const mebibytes = (bytes: number): string => String(Number((bytes / 2 ** 20).toFixed(1)));
+/**
  * How long a trainer credential (traded for the one-time dashboard link) is accepted. The
  * class folder is kept to continue a class after a restart, so without an end a credential
  * left in an old tab or on a shared laptop would open the dashboard of every later class in
@@ -57,8 +85,10 @@ export const SEAT_WRITES_PER_SECOND = 1;
 
 /** Error codes a client of the class server acts on (the body is classErrorSchema). */
 export const CLASS_ERROR_CODES = {
-  /** The seat holds MAX_EVENTS_PER_SEAT events; it stores nothing more, so retrying is futile. */
+  /** 409: the seat holds MAX_EVENTS_PER_SEAT events or MAX_STORED_BYTES_PER_SEAT bytes; it stores nothing more, so retrying is futile. */
   seatFull: 'seat-full',
+  /** 507: the class holds MAX_STORED_BYTES_PER_CLASS bytes; it stores nothing more from any seat, so retrying is futile. */
+  classStorageFull: 'class-storage-full',
   rateLimited: 'rate-limited',
 } as const;
 /** Lines "Ask for help" shares, and characters per line. */
@@ -178,7 +208,7 @@ export const seatSchema = z
     name: z.string(),
     joinedAt: z.number(),
     left: z.boolean(),
-    /** The seat holds MAX_EVENTS_PER_SEAT events: the class server stores nothing more from it. */
+    /** The seat holds MAX_EVENTS_PER_SEAT events or MAX_STORED_BYTES_PER_SEAT bytes: the class server stores nothing more from it. */
     full: z.boolean(),
   })
   .strict();
@@ -190,16 +220,38 @@ export const storedEventSchema = z
   .strict();
 export type StoredEvent = z.infer<typeof storedEventSchema>;
 
+/** The class's stored bytes against its budget, as the trainer sees it. */
+export const classStorageSchema = z
+  .object({
+    /** The class holds its byte budget: the class server stores no new event from any seat. */
+    full: z.boolean(),
+    /** The class's byte budget (MAX_STORED_BYTES_PER_CLASS), for the dashboard's words. */
+    budgetBytes: z.number().int().min(0),
+  })
+  .strict();
+export type ClassStorage = z.infer<typeof classStorageSchema>;
+
 /** One message of the trainer's feed (Server-Sent Events, `data:` lines). */
 export const feedMessageSchema = z.discriminatedUnion('type', [
   /** First on every (re)connect: the class as it is now; then the events after the seq the dashboard named. */
   z
-    .object({ type: z.literal('hello'), className: z.string(), seats: z.array(seatSchema), rules: stuckRulesSchema, broadcast: broadcastSchema.nullable() })
+    .object({
+      type: z.literal('hello'),
+      className: z.string(),
+      seats: z.array(seatSchema),
+      rules: stuckRulesSchema,
+      broadcast: broadcastSchema.nullable(),
+      storage: classStorageSchema,
+      /** The newest stored event's seq as the feed opened: the backlog that follows ends there. */
+      lastSeq: z.number().int().min(0),
+    })
     .strict(),
   z.object({ type: z.literal('event'), event: storedEventSchema }).strict(),
   z.object({ type: z.literal('seat'), seat: seatSchema }).strict(),
   z.object({ type: z.literal('rules'), rules: stuckRulesSchema }).strict(),
   z.object({ type: z.literal('broadcast'), broadcast: broadcastSchema.nullable() }).strict(),
+  /** The class's storage changed: sent when it fills. */
+  z.object({ type: z.literal('storage'), storage: classStorageSchema }).strict(),
 ]);
 export type FeedMessage = z.infer<typeof feedMessageSchema>;
 
@@ -223,6 +275,8 @@ export const runnerClassStateSchema = z.discriminatedUnion('joined', [
       lastStep: z.string().nullable(),
       /** The class server refused events because this seat holds all it stores for one seat. */
       seatFull: z.boolean(),
+      /** The class server refused events because the class holds all it stores for one class. */
+      classStorageFull: z.boolean(),
     })
     .strict(),
 ]);

@@ -6,8 +6,11 @@ import {
   DEFAULT_STUCK_RULES,
   feedMessageSchema,
   MAX_EVENTS_PER_SEAT,
+  MAX_STORED_BYTES_PER_SEAT,
+  mebibytes,
   trainerExchangeResponseSchema,
   type Broadcast,
+  type ClassStorage,
   type Seat,
   type StoredEvent,
   type StuckRules,
@@ -41,6 +44,7 @@ const state = {
   events: new Map<number, StoredEvent>(),
   rules: DEFAULT_STUCK_RULES as StuckRules,
   broadcast: null as Broadcast | null,
+  storage: { full: false, budgetBytes: 0 } as ClassStorage,
   lastSeq: 0,
   connection: 'connecting' as 'connecting' | 'live' | 'reconnecting',
 };
@@ -121,6 +125,7 @@ function receive(data: string): void {
     state.seats = message.seats;
     state.rules = message.rules;
     state.broadcast = message.broadcast;
+    state.storage = message.storage;
   } else if (message.type === 'event') {
     const event = message.event;
     if (!received.has(event.id)) received.set(event.id, Date.now());
@@ -129,6 +134,7 @@ function receive(data: string): void {
   } else if (message.type === 'seat') {
     state.seats = [...state.seats.filter((seat) => seat.id !== message.seat.id), message.seat];
   } else if (message.type === 'rules') state.rules = message.rules;
+  else if (message.type === 'storage') state.storage = message.storage;
   else state.broadcast = message.broadcast;
   scheduleRender();
 }
@@ -174,7 +180,7 @@ function gridSection(view: ClassView): HTMLElement {
       'tr',
       { 'data-seat': seat.name, 'data-left': String(seat.left), 'data-full': String(seat.full) },
       // A full seat's later steps never arrive: say so where the trainer looks for that seat.
-      h('th', { scope: 'row', title: seat.full ? t('seatFull', { n: MAX_EVENTS_PER_SEAT }) : undefined }, seat.name, seat.full ? h('span', { class: 'seat-full' }, ` ${t('seatFullMark')}`) : undefined),
+      h('th', { scope: 'row', title: seat.full ? t('seatFull', { n: MAX_EVENTS_PER_SEAT, mib: mebibytes(MAX_STORED_BYTES_PER_SEAT) }) : undefined }, seat.name, seat.full ? h('span', { class: 'seat-full' }, ` ${t('seatFullMark')}`) : undefined),
       ...view.steps.map((step) => {
         const cell = row?.get(step);
         if (!cell) return h('td', { 'data-step': step });
@@ -295,10 +301,17 @@ function render(): void {
     rendered = true;
     root.replaceChildren(
       h('header', {}, h('h1', {}, `${t('title')}: ${state.className}`), h('span', { class: 'connection', 'data-state': state.connection, role: 'status' }, t('live')), h('a', { href: `?lang=${otherLang}`, hreflang: otherLang }, t('language'))),
+      // Drawn once and only shown or hidden, so that a screen reader announces it once.
+      h('p', { id: 'storage', class: 'storage-full', role: 'alert', hidden: '' }),
       h('div', { id: 'live' }),
       h('div', { id: 'controls', class: 'columns' }),
     );
   }
+  // The class stores nothing more from anyone: the trainer must act, and here is how.
+  const storage = document.getElementById('storage')!;
+  storage.hidden = !state.storage.full;
+  const storageText = state.storage.full ? t('classStorageFull', { mib: mebibytes(state.storage.budgetBytes) }) : '';
+  if (storage.textContent !== storageText) storage.textContent = storageText;
   document.getElementById('live')!.replaceChildren(gridSection(view), h('div', { class: 'columns' }, helpSection(view), errorsSection(view), doctorSection(view)), benchSection(view));
   const controls = document.getElementById('controls')!;
   if (!controls.contains(document.activeElement)) controls.replaceChildren(broadcastSection(), rulesSection());

@@ -1,19 +1,31 @@
 // The trainer's live feed: Server-Sent Events over a fetch stream (the dashboard sends its
 // credential as a header, which EventSource cannot). A dashboard that reconnects names the
-// last seq it has and gets everything after it first, so it catches up after a restart.
+// last seq it has and gets everything after it first, so it catches up after a restart. That
+// backlog goes out in pages, each written until the socket pushes back, so a slow dashboard
+// holds the class server to about a page, however many events are stored.
 import type { ServerResponse } from 'node:http';
-import type { FeedMessage } from '../../contracts/class-api.ts';
+import type { FeedMessage, StoredEvent } from '../../contracts/class-api.ts';
+import { drained, nextTurn, startStream } from '../http/http-io.ts';
 
 /** A comment line now and then, so that proxies and the browser notice a dead connection. */
 const HEARTBEAT_MS = 15_000;
 
+/** One page of the backlog: the stored events after a seq, oldest first; an empty page ends it. */
+export type BacklogPage = (afterSeq: number) => Iterable<StoredEvent>;
+
+interface Client {
+  response: ServerResponse;
+  /** Live messages that arrived while the backlog was going out; sent after it. Undefined once live. */
+  held: string[] | undefined;
+}
+
 export class FeedHub {
-  private readonly clients = new Set<ServerResponse>();
+  private readonly clients = new Set<Client>();
   private readonly heartbeat: NodeJS.Timeout;
 
   constructor() {
     this.heartbeat = setInterval(() => {
-      for (const client of this.clients) client.write(': ping\n\n');
+      for (const client of this.clients) client.response.write(': ping\n\n');
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -22,27 +34,52 @@ export class FeedHub {
     return this.clients.size;
   }
 
-  /** Starts a stream; `backlog` goes out first, in the same tick as the subscription, so nothing falls between. */
-  open(response: ServerResponse, backlog: readonly FeedMessage[]): void {
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      'x-accel-buffering': 'no',
-    });
-    response.write(backlog.map(frame).join('') || ': open\n\n');
-    this.clients.add(response);
-    response.on('close', () => this.clients.delete(response));
+  /**
+   * Starts a stream: `hello` first, then the backlog page by page from `after`, then live messages.
+   * The client is subscribed at once, in the same tick in which the caller built `hello` and fixed
+   * the last seq its pages go up to; so every event stored before comes from the pages, and every
+   * live message from then on (each event with a later seq) is held and sent after the backlog:
+   * none falls between, none comes twice.
+   */
+  async open(response: ServerResponse, hello: FeedMessage, page: BacklogPage, after: number): Promise<void> {
+    startStream(response, 200, 'text/event-stream; charset=utf-8', { 'x-accel-buffering': 'no' });
+    const client: Client = { response, held: [] };
+    this.clients.add(client);
+    response.on('close', () => this.clients.delete(client));
+    response.write(frame(hello));
+    let seq = after;
+    for (;;) {
+      let read = 0;
+      let full = false;
+      for (const event of page(seq)) {
+        read++;
+        seq = event.seq;
+        // A false write is still taken; the rest of the page waits for the socket to drain.
+        if (!response.write(frame({ type: 'event', event }))) {
+          full = true;
+          break;
+        }
+      }
+      if (read === 0) break;
+      await (full ? drained(response) : nextTurn());
+      if (response.destroyed || response.writableEnded) return;
+    }
+    for (const text of client.held!) response.write(text);
+    client.held = undefined;
   }
 
   publish(message: FeedMessage): void {
     if (this.clients.size === 0) return;
     const text = frame(message);
-    for (const client of this.clients) client.write(text);
+    for (const client of this.clients) {
+      if (client.held) client.held.push(text);
+      else client.response.write(text);
+    }
   }
 
   close(): void {
     clearInterval(this.heartbeat);
-    for (const client of this.clients) client.end();
+    for (const client of this.clients) client.response.end();
     this.clients.clear();
   }
 }

@@ -8,8 +8,11 @@ const cell = (value: string | number): string => {
   return /[",\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 };
 
+export const BENCH_CSV_HEADER = 'seat,variant,mean_ms,median_ms,runs,at\n';
+
+/** One row as a CSV line, with its newline: the export writes them a page at a time. */
+export const benchCsvLine = (row: BenchExportRow): string => `${[row.seat, row.variant, row.meanMs, row.medianMs, row.runs, new Date(row.at).toISOString()].map(cell).join(',')}\n`;
+
 export function benchCsv(rows: readonly BenchExportRow[]): string {
-  const lines = ['seat,variant,mean_ms,median_ms,runs,at'];
-  for (const row of rows) lines.push([row.seat, row.variant, row.meanMs, row.medianMs, row.runs, new Date(row.at).toISOString()].map(cell).join(','));
-  return `${lines.join('\n')}\n`;
+  return BENCH_CSV_HEADER + rows.map(benchCsvLine).join('');
 }

@@ -1,5 +1,6 @@
 // Reading and answering requests on the class server: bodies are JSON, at most
-// MAX_BODY_BYTES, validated with zod by the caller; answers are JSON and never cached.
+// MAX_BODY_BYTES, validated with zod by the caller; answers are JSON and never cached. Long
+// answers (the feed, the export) are streamed: written in pieces, waiting for 'drain'.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { MAX_BODY_BYTES } from '../../contracts/class-api.ts';
 
@@ -59,3 +60,28 @@ export function sendText(response: ServerResponse, status: number, type: string,
   response.writeHead(status, { ...BASE_HEADERS, 'content-type': type, 'content-length': Buffer.byteLength(body), ...headers });
   response.end(body);
 }
+
+/** Starts an answer whose length is not known: it goes in chunks, written with write() and drained(). */
+export function startStream(response: ServerResponse, status: number, type: string, headers: Record<string, string> = {}): void {
+  response.writeHead(status, { ...BASE_HEADERS, 'content-type': type, ...headers });
+}
+
+/**
+ * Waits until the response takes more (after write() returned false) or is gone; never rejects.
+ * The caller checks `response.destroyed` afterwards: a client that left must not be written to.
+ */
+export function drained(response: ServerResponse): Promise<void> {
+  if (response.destroyed || response.writableEnded) return Promise.resolve();
+  return new Promise((resolveDrained) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolveDrained();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
+}
+
+/** A turn for the other requests between two pages, so a long backlog never holds up participants' events. */
+export const nextTurn = (): Promise<void> => new Promise((resolveTurn) => setImmediate(resolveTurn));

@@ -1,17 +1,23 @@
 // The class server's memory: one SQLite file (node:sqlite) in the data folder. Every event
 // is stored once by its id (INSERT OR IGNORE), and stored before the server acknowledges
 // it, so a class server killed at any moment loses nothing it has answered for. Each seat
-// stores at most a fixed number of events, counted in its row as they are stored.
+// stores at most a fixed number of events and bytes, counted in its row as they are stored, and
+// the class at most a fixed number of bytes, counted in one row of its own in the same
+// transaction. The trainer's big reads (the feed's backlog, the export) read in pages.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import {
   DEFAULT_STUCK_RULES,
+  EVENT_ROW_BYTES,
   MAX_EVENTS_PER_SEAT,
+  MAX_STORED_BYTES_PER_CLASS,
+  MAX_STORED_BYTES_PER_SEAT,
   TRAINER_CREDENTIAL_MAX_AGE_MS,
   stuckRulesSchema,
   type Broadcast,
   type ClassEvent,
+  type EventBody,
   type Seat,
   type StoredEvent,
   type StuckRules,
@@ -21,7 +27,9 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS seats (
     id TEXT PRIMARY KEY, name TEXT NOT NULL, credential_hash TEXT NOT NULL UNIQUE,
-    joined_at INTEGER NOT NULL, left INTEGER NOT NULL DEFAULT 0, stored_events INTEGER NOT NULL DEFAULT 0);
+    joined_at INTEGER NOT NULL, left INTEGER NOT NULL DEFAULT 0, stored_events INTEGER NOT NULL DEFAULT 0,
+    stored_bytes INTEGER NOT NULL DEFAULT 0);
+  CREATE TABLE IF NOT EXISTS class_storage (id INTEGER PRIMARY KEY CHECK (id = 1), stored_bytes INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS trainers (credential_hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, seat TEXT NOT NULL REFERENCES seats(id),
@@ -34,17 +42,26 @@ interface SeatRow {
   joined_at: number;
   left: number;
   stored_events: number;
+  stored_bytes: number;
 }
 
-const SEAT_COLUMNS = 'id, name, joined_at, left, stored_events';
+const SEAT_COLUMNS = 'id, name, joined_at, left, stored_events, stored_bytes';
+/** What an event counts towards the byte budgets, in SQL: as eventBytes() counts it. */
+const EVENT_BYTES_SQL = `length(CAST(body AS BLOB)) + ${EVENT_ROW_BYTES}`;
+/** What an event counts towards the byte budgets: its body as stored (UTF-8 bytes) and its row. */
+const eventBytes = (body: string) => Buffer.byteLength(body) + EVENT_ROW_BYTES;
 
-/** What storing a batch did: the new events with their seq, and the new ones the cap kept out. */
+/** What storing a batch did: the new events with their seq, and the new ones the budgets kept out. */
 export interface AddedEvents {
   added: StoredEvent[];
-  /** New events not stored because the seat holds its cap (ids stored before do not count). */
+  /** New events not stored because the seat or the class is full (ids stored before do not count). */
   refused: number;
-  /** True when this batch brought the seat to its cap. */
+  /** Which budget kept them out: the seat's (events or bytes), or the class's bytes. */
+  refusedBy: 'seat' | 'class' | undefined;
+  /** True when this batch filled the seat. */
   filled: boolean;
+  /** True when this batch filled the class. */
+  classFilled: boolean;
 }
 
 interface EventRow {
@@ -56,31 +73,51 @@ interface EventRow {
   body: string;
 }
 
+/** What the store keeps at most (contracts/class-api.ts has the numbers and their reasons). */
+export interface StoreLimits {
+  eventsPerSeat: number;
+  bytesPerSeat: number;
+  bytesPerClass: number;
+}
+
 export class ClassStore {
   private readonly db: DatabaseSync;
-  private readonly eventsPerSeat: number;
+  readonly limits: StoreLimits;
 
-  constructor(dataDir: string, options: { eventsPerSeat?: number } = {}) {
-    this.eventsPerSeat = options.eventsPerSeat ?? MAX_EVENTS_PER_SEAT;
+  constructor(dataDir: string, limits: Partial<StoreLimits> = {}) {
+    this.limits = {
+      eventsPerSeat: limits.eventsPerSeat ?? MAX_EVENTS_PER_SEAT,
+      bytesPerSeat: limits.bytesPerSeat ?? MAX_STORED_BYTES_PER_SEAT,
+      bytesPerClass: limits.bytesPerClass ?? MAX_STORED_BYTES_PER_CLASS,
+    };
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.db = new DatabaseSync(join(dataDir, 'class.sqlite'));
     // WAL with synchronous=NORMAL survives a killed process (not a power cut) without an fsync per event.
     this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
     this.db.exec(SCHEMA);
-    this.addEventCounter();
+    this.addCounters();
   }
 
   /**
-   * A data folder from before the cap has no counter column: add it and count what each seat
-   * stored, once, so that a class continued across the update keeps its seats' history.
+   * A data folder from before the cap or the byte budgets lacks their counters: add them and count
+   * what each seat and the class stored, once, so that a class continued across the update keeps
+   * its history and does not get a fresh allowance on top of it.
    */
-  private addEventCounter(): void {
-    const columns = this.db.prepare('PRAGMA table_info(seats)').all() as { name: string }[];
-    if (columns.some((column) => column.name === 'stored_events')) return;
+  private addCounters(): void {
+    const columns = new Set((this.db.prepare('PRAGMA table_info(seats)').all() as { name: string }[]).map((column) => column.name));
+    const classCounted = this.db.prepare('SELECT 1 FROM class_storage WHERE id = 1').get() !== undefined;
+    if (columns.has('stored_events') && columns.has('stored_bytes') && classCounted) return;
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      this.db.exec('ALTER TABLE seats ADD COLUMN stored_events INTEGER NOT NULL DEFAULT 0');
-      this.db.exec('UPDATE seats SET stored_events = counted.n FROM (SELECT seat, COUNT(*) AS n FROM events GROUP BY seat) AS counted WHERE counted.seat = seats.id');
+      if (!columns.has('stored_events')) {
+        this.db.exec('ALTER TABLE seats ADD COLUMN stored_events INTEGER NOT NULL DEFAULT 0');
+        this.db.exec('UPDATE seats SET stored_events = counted.n FROM (SELECT seat, COUNT(*) AS n FROM events GROUP BY seat) AS counted WHERE counted.seat = seats.id');
+      }
+      if (!columns.has('stored_bytes')) {
+        this.db.exec('ALTER TABLE seats ADD COLUMN stored_bytes INTEGER NOT NULL DEFAULT 0');
+        this.db.exec(`UPDATE seats SET stored_bytes = counted.bytes FROM (SELECT seat, SUM(${EVENT_BYTES_SQL}) AS bytes FROM events GROUP BY seat) AS counted WHERE counted.seat = seats.id`);
+      }
+      this.db.exec('INSERT OR IGNORE INTO class_storage (id, stored_bytes) SELECT 1, COALESCE(SUM(stored_bytes), 0) FROM seats');
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');
@@ -88,8 +125,12 @@ export class ClassStore {
     }
   }
 
+  private seatIsFull(storedEvents: number, storedBytes: number): boolean {
+    return storedEvents >= this.limits.eventsPerSeat || storedBytes >= this.limits.bytesPerSeat;
+  }
+
   private seatOf(row: SeatRow): Seat {
-    return { id: row.id, name: row.name, joinedAt: row.joined_at, left: row.left === 1, full: row.stored_events >= this.eventsPerSeat };
+    return { id: row.id, name: row.name, joinedAt: row.joined_at, left: row.left === 1, full: this.seatIsFull(row.stored_events, row.stored_bytes) };
   }
 
   meta(key: string): string | undefined {
@@ -128,6 +169,22 @@ export class ClassStore {
     return row?.n ?? 0;
   }
 
+  /** Bytes the seat has stored, as the byte budget counts them, from its counter. */
+  storedBytesOf(seatId: string): number {
+    const row = this.db.prepare('SELECT stored_bytes AS n FROM seats WHERE id = ?').get(seatId) as { n: number } | undefined;
+    return row?.n ?? 0;
+  }
+
+  /** Bytes the whole class has stored (every seat's, also of seats that left), from its counter. */
+  classStoredBytes(): number {
+    return (this.db.prepare('SELECT stored_bytes AS n FROM class_storage WHERE id = 1').get() as { n: number }).n;
+  }
+
+  /** The class holds its byte budget: no seat's new event is stored any more. */
+  storageFull(): boolean {
+    return this.classStoredBytes() >= this.limits.bytesPerClass;
+  }
+
   /** Seats that have not left: only these take room in the class. */
   seatCount(): number {
     return (this.db.prepare('SELECT COUNT(*) AS n FROM seats WHERE left = 0').get() as { n: number }).n;
@@ -144,43 +201,73 @@ export class ClassStore {
   }
 
   /**
-   * Stores a seat's events in one transaction, in order, until the seat holds its cap; new
-   * events beyond it are counted as refused. An id stored before (a retried batch, or another
-   * seat's event) is neither stored again nor counted, so retries never fill a seat.
+   * Stores a seat's events in one transaction, in order, while the seat holds less than its event
+   * cap and its byte budget and the class less than its byte budget; the event that crosses a byte
+   * budget is the last one stored (so a budget is overrun by one event at most, less than 64 KiB),
+   * and the new events after it are counted as refused. An id stored before (a retried batch, or
+   * another seat's event) is neither stored again nor counted, so retries never fill anything.
    */
   addEvents(seat: string, events: readonly ClassEvent[], receivedAt = Date.now()): AddedEvents {
     const insert = this.db.prepare('INSERT OR IGNORE INTO events (id, seat, at, received_at, body) VALUES (?, ?, ?, ?, ?)');
     const known = this.db.prepare('SELECT 1 FROM events WHERE id = ?');
     const added: StoredEvent[] = [];
     let refused = 0;
+    let refusedBy: AddedEvents['refusedBy'];
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      let room = this.eventsPerSeat - this.storedEventsOf(seat);
-      const hadRoom = room > 0;
+      const counters = this.db.prepare('SELECT stored_events AS events, stored_bytes AS bytes FROM seats WHERE id = ?').get(seat) as { events: number; bytes: number } | undefined;
+      let seatEvents = counters?.events ?? 0;
+      let seatBytes = counters?.bytes ?? 0;
+      let classBytes = this.classStoredBytes();
+      const seatWasFull = this.seatIsFull(seatEvents, seatBytes);
+      const classWasFull = classBytes >= this.limits.bytesPerClass;
+      let addedBytes = 0;
       for (const event of events) {
-        if (room > 0) {
-          const result = insert.run(event.id, seat, event.at, receivedAt, JSON.stringify(event.body));
+        const keptOutBy = this.seatIsFull(seatEvents, seatBytes) ? 'seat' : classBytes >= this.limits.bytesPerClass ? 'class' : undefined;
+        if (keptOutBy === undefined) {
+          const body = JSON.stringify(event.body);
+          const result = insert.run(event.id, seat, event.at, receivedAt, body);
           if (result.changes === 1) {
             added.push({ seq: Number(result.lastInsertRowid), id: event.id, seat, at: event.at, receivedAt, body: event.body });
-            room--;
+            const bytes = eventBytes(body);
+            seatEvents++;
+            seatBytes += bytes;
+            classBytes += bytes;
+            addedBytes += bytes;
           }
         } else if (known.get(event.id) === undefined) {
           refused++;
+          refusedBy ??= keptOutBy;
         }
       }
-      if (added.length > 0) this.db.prepare('UPDATE seats SET stored_events = stored_events + ? WHERE id = ?').run(added.length, seat);
+      if (added.length > 0) {
+        this.db.prepare('UPDATE seats SET stored_events = stored_events + ?, stored_bytes = stored_bytes + ? WHERE id = ?').run(added.length, addedBytes, seat);
+        this.db.prepare('UPDATE class_storage SET stored_bytes = stored_bytes + ? WHERE id = 1').run(addedBytes);
+      }
       this.db.exec('COMMIT');
-      return { added, refused, filled: hadRoom && room <= 0 };
+      return {
+        added,
+        refused,
+        refusedBy,
+        filled: !seatWasFull && this.seatIsFull(seatEvents, seatBytes),
+        classFilled: !classWasFull && classBytes >= this.limits.bytesPerClass,
+      };
     } catch (error) {
       this.db.exec('ROLLBACK');
       throw error;
     }
   }
 
-  /** Events after `seq`, oldest first. */
-  eventsAfter(seq: number, limit = 1_000_000): StoredEvent[] {
-    const rows = this.db.prepare('SELECT seq, id, seat, at, received_at, body FROM events WHERE seq > ? ORDER BY seq LIMIT ?').all(seq, limit) as unknown as EventRow[];
-    return rows.map((row) => ({ seq: row.seq, id: row.id, seat: row.seat, at: row.at, receivedAt: row.received_at, body: JSON.parse(row.body) }));
+  /**
+   * One page of events: at most `limit` after `after` and up to `upTo` (both seqs), oldest first,
+   * only of one kind if asked. Read a row at a time (iterate), so a reader that stops early (its
+   * socket is full) holds no more than it took; it asks for the next page after the last seq it got.
+   */
+  *eventsPage(after: number, upTo: number, limit: number, kind?: EventBody['kind']): Generator<StoredEvent> {
+    const rows = kind
+      ? this.db.prepare("SELECT seq, id, seat, at, received_at, body FROM events WHERE seq > ? AND seq <= ? AND json_extract(body, '$.kind') = ? ORDER BY seq LIMIT ?").iterate(after, upTo, kind, limit)
+      : this.db.prepare('SELECT seq, id, seat, at, received_at, body FROM events WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?').iterate(after, upTo, limit);
+    for (const row of rows as IterableIterator<EventRow>) yield { seq: row.seq, id: row.id, seat: row.seat, at: row.at, receivedAt: row.received_at, body: JSON.parse(row.body) };
   }
 
   lastSeq(): number {

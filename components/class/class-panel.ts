@@ -29,6 +29,7 @@ export function showClassPanel(panel: HTMLElement): void {
     $('.class-title').textContent = fill(state.connection === 'connected' ? 'connected' : 'connecting', { name: state.className || state.classOrigin, seat: state.seatName });
     $('.class-connection').textContent =
       state.connection === 'offline' ? fill('offline', { n: state.pending })
+      : state.classStorageFull ? fill('classStorageFull')
       : state.seatFull ? fill('seatFull')
       : state.pending > 0 ? fill('pending', { n: state.pending })
       : '';

@@ -60,6 +60,8 @@ export class ClassLink {
   private failures = 0;
   /** The class server refused events as more than it stores for this seat; said once in the log. */
   private seatFull = false;
+  /** The class server refused events as more than it stores for the whole class; said once in the log. */
+  private classStorageFull = false;
   /** Ends a request in flight when the runner stops, so that stopping never waits for the network. */
   private readonly stopping = new AbortController();
   /** Set by the step observer: the last step run, for "Ask for help". */
@@ -115,6 +117,7 @@ export class ClassLink {
       broadcast: this.broadcast,
       lastStep: this.lastStep,
       seatFull: this.seatFull,
+      classStorageFull: this.classStorageFull,
     };
   }
 
@@ -205,11 +208,16 @@ export class ClassLink {
         this.outbox.acknowledge(batch.map((event) => event.id));
         return;
       }
-      // The seat holds all the class server stores for one seat: it stored what fitted and will
-      // never take the rest, now or later. Drop them; say so once, not for every later step.
-      if (error instanceof Refused && error.status === 409 && error.code === CLASS_ERROR_CODES.seatFull) {
-        if (!this.seatFull) this.options.log('error', 'class-events-refused', { status: error.status, code: error.code, events: batch.length });
-        this.seatFull = true;
+      // The seat (409 seat-full) or the whole class (507 class-storage-full) holds all the class
+      // server stores: it stored what fitted and will never take the rest, now or later. Drop
+      // them; say so once, not for every later step.
+      const seatFull = error instanceof Refused && error.status === 409 && error.code === CLASS_ERROR_CODES.seatFull;
+      const classFull = error instanceof Refused && error.status === 507 && error.code === CLASS_ERROR_CODES.classStorageFull;
+      if (seatFull || classFull) {
+        const saidAlready = seatFull ? this.seatFull : this.classStorageFull;
+        if (!saidAlready) this.options.log('error', 'class-events-refused', { status: error.status, code: error.code, events: batch.length });
+        if (seatFull) this.seatFull = true;
+        else this.classStorageFull = true;
         this.outbox.acknowledge(batch.map((event) => event.id));
         return;
       }

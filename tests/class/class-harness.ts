@@ -79,14 +79,14 @@ export async function outboxOnDisk(stateDir: string): Promise<Outbox> {
 }
 
 /** Trades the one-time link's code for a trainer credential, as the dashboard page does. */
-export async function trainerCredential(server: ClassProcess): Promise<string> {
+export async function trainerCredential(server: Pick<ClassProcess, 'origin' | 'trainerLink'>): Promise<string> {
   const code = new URL(server.trainerLink).hash.replace('#trainer=', '');
   const response = await fetch(`${server.origin}${CLASS_PATHS.trainerExchange}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code }) });
   if (!response.ok) throw new Error(`exchange answered ${response.status}`);
   return ((await response.json()) as { credential: string }).credential;
 }
 
-export async function joinClass(server: ClassProcess, seat: string): Promise<{ credential: string; seatId: string; seatName: string }> {
+export async function joinClass(server: Pick<ClassProcess, 'origin' | 'code'>, seat: string): Promise<{ credential: string; seatId: string; seatName: string }> {
   const response = await fetch(`${server.origin}${CLASS_PATHS.join}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: server.code, seat }) });
   if (!response.ok) throw new Error(`join answered ${response.status}`);
   return (await response.json()) as { credential: string; seatId: string; seatName: string };
@@ -119,6 +119,16 @@ export async function readFeed(origin: string, credential: string, until: (messa
     controller.abort();
   }
   return messages;
+}
+
+/** For readFeed: the hello and every event of the backlog after `after` have arrived (the hello names where it ends). */
+export function caughtUp(after = 0): (messages: unknown[]) => boolean {
+  return (messages) => {
+    const hello = messages[0] as { type?: string; lastSeq?: number } | undefined;
+    if (hello?.type !== 'hello' || hello.lastSeq === undefined) return false;
+    const end = hello.lastSeq;
+    return end <= after || messages.some((m) => (m as { type?: string; event?: { seq: number } }).event?.seq === end);
+  };
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {

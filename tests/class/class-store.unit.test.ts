@@ -1,12 +1,12 @@
-// The class store's per-seat counter (class/store/class-store.ts), on a real node:sqlite file:
-// a data folder written before the cap existed is counted once when it is opened, so a class
-// continued across the update cannot store a fresh allowance on top of what it holds.
+// The class store's counters (class/store/class-store.ts), on a real node:sqlite file: a data
+// folder written before the cap or the byte budgets existed is counted once when it is opened,
+// so a class continued across the update cannot store a fresh allowance on top of what it holds.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
-import type { ClassEvent } from '../../contracts/class-api.ts';
+import { EVENT_ROW_BYTES, type ClassEvent } from '../../contracts/class-api.ts';
 import { ClassStore } from '../../class/store/class-store.ts';
 import { removeDir, tempDir } from './class-harness.ts';
 
@@ -49,6 +49,42 @@ test('a data folder from before the cap keeps its seats counted, and the cap hol
     const reopened = new ClassStore(dataDir, { eventsPerSeat: 5 });
     assert.equal(reopened.storedEventsOf('a'), 5);
     assert.equal(reopened.storedEventsOf('b'), 1);
+    reopened.close();
+  } finally {
+    await removeDir(dataDir);
+  }
+});
+
+test('a data folder from before the byte budgets is counted once, by the bytes its events weigh', async () => {
+  const dataDir = await tempDir('store-bytes');
+  try {
+    // The schema as the class server wrote it with the event cap, before the byte budgets.
+    const old = new DatabaseSync(join(dataDir, 'class.sqlite'));
+    old.exec(`
+      CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+      CREATE TABLE seats (id TEXT PRIMARY KEY, name TEXT NOT NULL, credential_hash TEXT NOT NULL UNIQUE, joined_at INTEGER NOT NULL, left INTEGER NOT NULL DEFAULT 0, stored_events INTEGER NOT NULL DEFAULT 0);
+      CREATE TABLE trainers (credential_hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
+      CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, seat TEXT NOT NULL REFERENCES seats(id), at INTEGER NOT NULL, received_at INTEGER NOT NULL, body TEXT NOT NULL);
+      INSERT INTO seats (id, name, credential_hash, joined_at, stored_events) VALUES ('a', 'Ann', 'hash-a', 1, 2), ('b', 'Ben', 'hash-b', 2, 0);
+    `);
+    // Bytes, not characters: "ü" is two bytes in the file and counts as two.
+    const bodies = [JSON.stringify({ kind: 'help', lines: ['grüezi'] }), JSON.stringify({ kind: 'help', lines: ['x'.repeat(1000)] })];
+    const insert = old.prepare('INSERT INTO events (id, seat, at, received_at, body) VALUES (?, ?, 1, 1, ?)');
+    for (const body of bodies) insert.run(randomUUID(), 'a', body);
+    old.close();
+    const weighed = bodies.reduce((sum, body) => sum + Buffer.byteLength(body) + EVENT_ROW_BYTES, 0);
+
+    const store = new ClassStore(dataDir);
+    assert.deepEqual([store.storedBytesOf('a'), store.storedBytesOf('b'), store.classStoredBytes()], [weighed, 0, weighed]);
+    const more = event();
+    store.addEvents('b', [more]);
+    const moreBytes = Buffer.byteLength(JSON.stringify(more.body)) + EVENT_ROW_BYTES;
+    store.close();
+
+    // Opened again (a restart): kept, not counted a second time.
+    const reopened = new ClassStore(dataDir);
+    assert.deepEqual([reopened.storedBytesOf('a'), reopened.storedBytesOf('b'), reopened.classStoredBytes()], [weighed, moreBytes, weighed + moreBytes]);
+    assert.equal(reopened.storedEventsOf('a'), 2, 'the event counter is untouched');
     reopened.close();
   } finally {
     await removeDir(dataDir);

@@ -1,12 +1,13 @@
 // What one seat may cost the trainer (docs/classroom.md, threat model), against a real class
-// server process over HTTP: at most MAX_EVENTS_PER_SEAT stored events per seat, repeated ids
-// counted once, other seats untouched, and a request rate no real runner reaches. And the
+// server process over HTTP: at most MAX_EVENTS_PER_SEAT stored events and MAX_STORED_BYTES_PER_SEAT
+// stored bytes per seat, repeated ids counted once, other seats untouched, and a request rate no
+// real runner reaches. And the
 // participant's side: a real ClassLink whose seat is full drops what is refused instead of
 // retrying it forever, and one that is slowed down waits and gets through.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
-import { CLASS_PATHS, MAX_EVENTS_PER_BATCH, MAX_EVENTS_PER_SEAT, SEAT_WRITE_BURST, type FeedMessage } from '../../contracts/class-api.ts';
+import { CLASS_PATHS, EVENT_ROW_BYTES, MAX_EVENTS_PER_BATCH, MAX_EVENTS_PER_SEAT, MAX_HELP_LINE_CHARS, MAX_HELP_LINES, MAX_STORED_BYTES_PER_SEAT, SEAT_WRITE_BURST, type FeedMessage } from '../../contracts/class-api.ts';
 import type { Log } from '../../server/app/log.ts';
 import { ClassLink } from '../../server/classroom/class-link.ts';
 import { parseJoinUrl } from '../../server/classroom/join-url.ts';
@@ -115,6 +116,36 @@ test('the dashboard marks the full seat, in words the trainer can act on', { tim
   } finally {
     await browser.close();
   }
+});
+
+/** The largest help request a runner sends: 40 lines of 300 characters, about 12 KB. */
+const helpEvent = () => ({ id: randomUUID(), at: Date.now(), body: { kind: 'help', step: 'say-hello', lines: Array.from({ length: MAX_HELP_LINES }, () => 'x'.repeat(MAX_HELP_LINE_CHARS)) } });
+
+test('a seat that sends few but heavy events is refused with seat-full at its byte budget', { timeout: 120_000 }, async () => {
+  const talker = await joinClass(server, 'Talker');
+  const weight = Buffer.byteLength(JSON.stringify(helpEvent().body)) + EVENT_ROW_BYTES;
+  // Stored while below the budget: the event that crosses it is the last one.
+  const fits = Math.ceil(MAX_STORED_BYTES_PER_SEAT / weight);
+  assert.ok(fits < MAX_EVENTS_PER_SEAT / 10, 'far below the event cap: only the bytes can stop this seat');
+  let stored = 0;
+  let answer;
+  // Five help requests per batch stay below the 64 KiB body limit.
+  for (;;) {
+    answer = await post(talker.credential, [helpEvent(), helpEvent(), helpEvent(), helpEvent(), helpEvent()]);
+    if (answer.status !== 200) break;
+    stored += 5;
+    assert.ok(stored <= fits, `stored ${stored} help requests of ${weight} bytes, beyond the budget of ${MAX_STORED_BYTES_PER_SEAT}`);
+  }
+  assert.equal(answer.status, 409, `the batch across the budget answered ${answer.status} ${JSON.stringify(answer.body)}`);
+  assert.equal(answer.body.error, 'seat-full', 'the refusal the runner already handles');
+  assert.match(answer.body.message ?? '', new RegExp(`${MAX_STORED_BYTES_PER_SEAT / 2 ** 20} MiB`), 'the message names the budget');
+  assert.match(answer.body.message ?? '', /trainer/, 'the message says what to do');
+  // Full now: even a small event is refused.
+  assert.equal((await post(talker.credential, [stepEvent()])).status, 409);
+
+  const { perSeat, seats } = await classNow(MAX_EVENTS_PER_SEAT + 1 + fits);
+  assert.equal(perSeat.get(talker.seatId), fits, 'the seat holds the events up to and across its budget');
+  assert.equal(seats.find((s) => s.id === talker.seatId)?.full, true, 'the dashboard marks the seat full');
 });
 
 test('a seat sending faster than any runner is slowed down with 429 and Retry-After', async () => {

@@ -7,7 +7,7 @@ import { request } from 'node:http';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { CLASS_PATHS, MAX_BODY_BYTES } from '../../contracts/class-api.ts';
-import { joinClass as join, readFeed, removeDir, startClassProcess, tempDir, trainerCredential, type ClassProcess } from './class-harness.ts';
+import { caughtUp, joinClass as join, readFeed, removeDir, startClassProcess, tempDir, trainerCredential, type ClassProcess } from './class-harness.ts';
 
 let server: ClassProcess;
 let dataDir: string;
@@ -46,8 +46,8 @@ function stepEvent(step = 'docker-version') {
 }
 
 async function storedEvents(): Promise<{ seat: string; id: string }[]> {
-  const messages = (await readFeed(server.origin, trainer, () => true)) as { type: string; event?: { seat: string; id: string } }[];
-  // The backlog arrives in one write with the hello; read until the stream has given it all.
+  // The backlog comes in pages after the hello, which names the seq it ends at: read up to there.
+  const messages = (await readFeed(server.origin, trainer, caughtUp())) as { type: string; event?: { seat: string; id: string } }[];
   return messages.filter((m) => m.type === 'event').map((m) => m.event!);
 }
 

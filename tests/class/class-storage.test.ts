@@ -5,8 +5,6 @@
 // few help requests fill it; real SQLite in a temp folder, real sockets on loopback.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { CLASS_PATHS, MAX_HELP_LINE_CHARS, MAX_HELP_LINES, type FeedMessage } from '../../contracts/class-api.ts';
 import { startClassServer, type RunningClassServer } from '../../class/class-server.ts';
@@ -14,7 +12,7 @@ import type { Log } from '../../server/app/log.ts';
 import { ClassLink } from '../../server/classroom/class-link.ts';
 import { parseJoinUrl } from '../../server/classroom/join-url.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { joinClass, readFeed, removeDir, tempDir, trainerCredential, waitFor } from './class-harness.ts';
+import { joinClass, outboxOnDisk, readFeed, removeDir, tempDir, trainerCredential, waitFor } from './class-harness.ts';
 
 /** About eight of the largest help requests. */
 const CLASS_BUDGET = 100_000;
@@ -96,7 +94,7 @@ function capturedLog() {
 test('a runner in a full class drops the refused events, says so once, and does not retry them', async () => {
   const stateDir = await tempDir('class-storage-runner');
   const { lines, log } = capturedLog();
-  const link = new ClassLink({ target: parseJoinUrl(running.joinUrl)!, seat: 'Runner', stateDir, log });
+  const link = await ClassLink.open({ target: parseJoinUrl(running.joinUrl)!, seat: 'Runner', stateDir, log });
   link.start();
   cleanups.push(async () => {
     await link.close();
@@ -115,8 +113,7 @@ test('a runner in a full class drops the refused events, says so once, and does 
   assert.equal(refused.length, 1, `logged once: ${JSON.stringify(refused)}`);
   assert.deepEqual([refused[0].level, refused[0].fields.status, refused[0].fields.code], ['error', 507, 'class-storage-full']);
   assert.deepEqual(lines.filter((line) => line.event === 'class-retry'), [], 'nothing was retried');
-  const outbox = join(stateDir, readdirSync(stateDir).find((name) => name.endsWith('.json'))!);
-  assert.deepEqual((JSON.parse(readFileSync(outbox, 'utf8')) as { events: unknown[] }).events, [], 'the outbox file keeps nothing');
+  assert.equal((await outboxOnDisk(stateDir)).size, 0, 'the outbox file keeps nothing');
   const state = link.state();
   assert.ok(state.joined && state.classStorageFull && !state.seatFull, `the participant's class box can say why: ${JSON.stringify(state)}`);
   assert.equal(state.joined && state.connection, 'connected');

@@ -1,14 +1,24 @@
-// Hands the runner's output to xterm.js a bounded amount at a time, and drops the rest on
+// Hands the runner's output to xterm.js, one write at a time, and drops the rest on
 // Ctrl-C, as a tty flushes its output queue when it delivers SIGINT.
 //
-// The runner lets up to 1 MiB be in flight unacknowledged (server/session/flow-control.ts):
-// a wide window keeps a flood flowing while acks travel. But everything handed to
-// xterm.js must be parsed before the prompt after Ctrl-C can show. So at most
-// MAX_AHEAD_BYTES sit in xterm.js's own write buffer; the rest waits here, where Ctrl-C
-// can drop it. Dropped bytes count as parsed for the acks: the runner's window stays right.
+// - Everything handed to xterm.js must be parsed before the prompt after Ctrl-C can show.
+//   So xterm.js gets one write at a time, of at most MAX_WRITE_BYTES; the rest waits here,
+//   where Ctrl-C can drop it. Dropped bytes count as parsed for the acks: the runner's
+//   window stays right.
+// - During a flood the output is gathered for FLOOD_GATHER_MS before it is handed over.
+//   xterm.js draws at the next animation frame after it parsed anything, so a flood handed
+//   over as it arrives is drawn at every frame (rows, style, layout, paint, about 55 times
+//   a second), each draw showing a sliver of it. Gathered, xterm.js parses about 30 larger
+//   writes a second, each in one task, and draws once after each: about half the draws,
+//   and a quarter less of the page's CPU per MB (docs/cli.md, bench:terminal). Output
+//   after a quiet moment (an echo, a prompt) is never held.
 
-/** Bytes handed to xterm.js and not parsed yet, at most (a few ms of parsing). */
-export const MAX_AHEAD_BYTES = 128 * 1024;
+/** At most this much is handed to xterm.js at once (about 10-20 ms of its parsing). */
+export const MAX_WRITE_BYTES = 512 * 1024;
+/** A write at least this large means a flood: the next one is gathered. */
+export const FLOOD_WRITE_BYTES = 32 * 1024;
+/** How long a flood's output is gathered before it is handed over (about 30 draws/s). */
+export const FLOOD_GATHER_MS = 33;
 
 export interface OutputSink {
   /** Writes to the terminal; calls `parsed` once xterm.js has parsed the data. */
@@ -17,26 +27,57 @@ export interface OutputSink {
   done(bytes: number): void;
 }
 
+export interface OutputQueueOptions {
+  maxWrite?: number;
+  gatherMs?: number;
+  /** The clock and timer, replaceable for unit tests. */
+  now?: () => number;
+  setTimer?: (run: () => void, ms: number) => unknown;
+  clearTimer?: (timer: unknown) => void;
+}
+
+interface Chunk {
+  data: Uint8Array | string;
+  bytes: number;
+}
+
 export class OutputQueue {
-  private waiting: { data: Uint8Array | string; bytes: number }[] = [];
+  private waiting: Chunk[] = [];
+  private waitingTotal = 0;
+  /** Bytes of the write xterm.js has and has not parsed yet (0: none). */
   private ahead = 0;
   /** Bumped by clear(): parse callbacks of an earlier generation are ignored. */
   private generation = 0;
+  private lastWriteAt = Number.NEGATIVE_INFINITY;
+  private lastWriteBytes = 0;
+  private gatherTimer: unknown;
+  private readonly maxWrite: number;
+  private readonly gatherMs: number;
+  private readonly now: () => number;
+  private readonly setTimer: (run: () => void, ms: number) => unknown;
+  private readonly clearTimer: (timer: unknown) => void;
 
   constructor(
     private readonly sink: OutputSink,
-    private readonly maxAhead = MAX_AHEAD_BYTES,
-  ) {}
+    options: OutputQueueOptions = {},
+  ) {
+    this.maxWrite = options.maxWrite ?? MAX_WRITE_BYTES;
+    this.gatherMs = options.gatherMs ?? FLOOD_GATHER_MS;
+    this.now = options.now ?? (() => performance.now());
+    this.setTimer = options.setTimer ?? ((run, ms) => setTimeout(run, ms));
+    this.clearTimer = options.clearTimer ?? ((timer) => clearTimeout(timer as ReturnType<typeof setTimeout>));
+  }
 
   push(data: Uint8Array | string, bytes: number): void {
     this.waiting.push({ data, bytes });
+    this.waitingTotal += bytes;
     this.pump();
   }
 
   /** Ctrl-C: forgets output not yet handed to xterm.js; returns how many bytes. */
   dropWaiting(): number {
-    const dropped = this.waiting.reduce((sum, chunk) => sum + chunk.bytes, 0);
-    this.waiting = [];
+    const dropped = this.waitingTotal;
+    this.forgetWaiting();
     if (dropped > 0) this.sink.done(dropped);
     return dropped;
   }
@@ -48,28 +89,84 @@ export class OutputQueue {
 
   /** A new connection: nothing of the old one is written or acknowledged any more. */
   clear(): void {
-    this.waiting = [];
+    this.forgetWaiting();
     this.ahead = 0;
     this.generation++;
   }
 
   /** Bytes waiting here (not yet handed to xterm.js). */
   get waitingBytes(): number {
-    return this.waiting.reduce((sum, chunk) => sum + chunk.bytes, 0);
+    return this.waitingTotal;
+  }
+
+  /** Drops what waits, and the flood with it: what comes next (the prompt) is not held. */
+  private forgetWaiting(): void {
+    this.waiting = [];
+    this.waitingTotal = 0;
+    this.lastWriteBytes = 0;
+    this.stopGathering();
   }
 
   private pump(): void {
-    // Always hand over at least one chunk, however large, so that nothing can stall.
-    while (this.waiting.length > 0 && (this.ahead === 0 || this.ahead + this.waiting[0].bytes <= this.maxAhead)) {
-      const { data, bytes } = this.waiting.shift()!;
-      const generation = this.generation;
-      this.ahead += bytes;
-      this.sink.write(data, () => {
-        if (generation !== this.generation) return;
-        this.ahead -= bytes;
-        this.sink.done(bytes);
-        this.pump();
-      });
+    if (this.waiting.length === 0 || this.ahead > 0 || this.gathering()) return;
+    const { data, bytes } = this.take();
+    const generation = this.generation;
+    this.ahead = bytes;
+    this.lastWriteAt = this.now();
+    this.lastWriteBytes = bytes;
+    this.sink.write(data, () => {
+      if (generation !== this.generation) return;
+      this.ahead = 0;
+      this.sink.done(bytes);
+      this.pump();
+    });
+  }
+
+  /**
+   * In a flood (the last write was large and recent), output waits until FLOOD_GATHER_MS
+   * after that write, unless a whole write's worth is waiting already.
+   */
+  private gathering(): boolean {
+    const since = this.now() - this.lastWriteAt;
+    if (this.lastWriteBytes < FLOOD_WRITE_BYTES || since >= this.gatherMs || this.waitingTotal >= this.maxWrite) {
+      this.stopGathering();
+      return false;
     }
+    this.gatherTimer ??= this.setTimer(() => {
+      this.gatherTimer = undefined;
+      this.pump();
+    }, this.gatherMs - since);
+    return true;
+  }
+
+  private stopGathering(): void {
+    if (this.gatherTimer !== undefined) this.clearTimer(this.gatherTimer);
+    this.gatherTimer = undefined;
+  }
+
+  /**
+   * The next write: the first waiting chunk, however large (nothing can stall), and the
+   * binary chunks after it while they fit into one write, joined.
+   */
+  private take(): Chunk {
+    const first = this.waiting.shift()!;
+    this.waitingTotal -= first.bytes;
+    if (typeof first.data === 'string') return first;
+    const parts = [first.data];
+    let bytes = first.bytes;
+    while (this.waiting.length > 0 && typeof this.waiting[0].data !== 'string' && bytes + this.waiting[0].bytes <= this.maxWrite) {
+      const next = this.waiting.shift()!;
+      this.waitingTotal -= next.bytes;
+      parts.push(next.data as Uint8Array);
+      bytes += next.bytes;
+    }
+    if (parts.length === 1) return first;
+    const joined = new Uint8Array(bytes);
+    let at = 0;
+    for (const part of parts) {
+      joined.set(part, at);
+      at += part.byteLength;
+    }
+    return { data: joined, bytes };
   }
 }

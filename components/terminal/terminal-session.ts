@@ -51,6 +51,7 @@ export interface TerminalSession {
 // Acknowledging what xterm has parsed lets the runner pause a flooding command instead
 // of piling output up in the browser (server/session/flow-control.ts: a 1 MiB window that
 // resumes below 768 KiB, so acks every 128 KiB keep it open without a message per frame).
+// What the page holds is bounded by that window; output-queue.ts decides when xterm.js gets it.
 const ACK_EVERY_BYTES = 128 * 1024;
 const ACK_IDLE_MS = 50;
 const RECONNECT_DELAYS_MS = [250, 500, 1000, 2000, 4000];

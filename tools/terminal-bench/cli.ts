@@ -10,6 +10,7 @@ import { startRunner, type RunningRunner } from '../../server/runner.ts';
 import { buildSite, SITE_BUILD_LOG, siteNeedsBuild } from '../../server/app/site-build.ts';
 import { ctrlKey, ENTER, launchBareChromium, letterKey, type BareBrowser, type BarePage } from './bare-chromium.ts';
 import { PROBE_SOURCE } from './page-probe.ts';
+import { measurePtyAlone, type PtyAlone } from './pty-alone.ts';
 import { startWetty, type RunningPeer } from './wetty-peer.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -39,7 +40,9 @@ which the result is in xterm.js's buffer:
   echo        single keystrokes, until the character is at the cursor
   Ctrl-C      3 s of cat /dev/zero | tr '\\0' x | fold -w 120, then Ctrl-C, until the
               cursor line is the prompt again
-  buffer      the most the runner held for the socket (sampled every 2 ms)`;
+  buffer      the most the runner held for the socket (sampled every 2 ms)
+  pty alone   the throughput workload read by node-pty with no page and no socket,
+              once per run: the ceiling of any node-pty terminal on this machine now`;
 
 interface Options {
   peer: 'wetty' | undefined;
@@ -277,7 +280,11 @@ async function main(): Promise<void> {
     cleanups.push(async () => clearInterval(sampler));
 
     const figures = new Map<string, RunFigures[]>(systems.map((system) => [system.name, []]));
+    const ptyAlone: PtyAlone[] = [];
+    const bytes = Math.round(options.megabytes * 1e6);
     for (let run = 0; run < options.runs; run++) {
+      log(`run ${run + 1}/${options.runs}: pty alone ...`);
+      ptyAlone.push(await measurePtyAlone(`head -c ${bytes} /dev/zero | tr '\\0' x | fold -w 120`, bytes));
       // Interleaved A/B, the order alternating, so that neither always goes first.
       const order = run % 2 === 0 ? systems : [...systems].reverse();
       for (const system of order) {
@@ -291,14 +298,14 @@ async function main(): Promise<void> {
         }
       }
     }
-    report(systems.map((s) => s.name), figures, maxBuffered, options);
+    report(systems.map((s) => s.name), figures, maxBuffered, ptyAlone, options);
   } finally {
     clearTimeout(deadline);
     await cleanUp();
   }
 }
 
-function report(names: string[], figures: Map<string, RunFigures[]>, maxBuffered: number, options: Options): void {
+function report(names: string[], figures: Map<string, RunFigures[]>, maxBuffered: number, ptyAlone: PtyAlone[], options: Options): void {
   const rows: { label: string; unit: string; pick: (f: RunFigures) => number; target: string }[] = [
     { label: `throughput, ${options.megabytes} MB`, unit: 'MB/s', pick: (f) => f.mbPerSecond, target: '>= 1.1 x peer' },
     { label: 'frames drawn in flood', unit: '/s', pick: (f) => f.framesPerSecond, target: '' },
@@ -312,7 +319,7 @@ function report(names: string[], figures: Map<string, RunFigures[]>, maxBuffered
   ];
   if (options.json) {
     const json = Object.fromEntries(rows.map((row) => [row.label, Object.fromEntries(names.map((n) => [n, figures.get(n)!.map(row.pick)]))]));
-    console.log(JSON.stringify({ ...json, 'max server buffer (bytes)': maxBuffered, sizes: Object.fromEntries(names.map((n) => [n, figures.get(n)![0]?.size])) }, null, 2));
+    console.log(JSON.stringify({ ...json, 'max server buffer (bytes)': maxBuffered, 'pty alone (MB/s)': ptyAlone.map((p) => p.mbPerSecond), sizes: Object.fromEntries(names.map((n) => [n, figures.get(n)![0]?.size])) }, null, 2));
     return;
   }
   const cell = (values: number[]) => values.map((v) => (v >= 100 ? v.toFixed(0) : v.toFixed(1))).join(' / ');
@@ -325,6 +332,7 @@ function report(names: string[], figures: Map<string, RunFigures[]>, maxBuffered
     if (names.length > 1) line.push((median(values[0]) / median(values[1])).toFixed(2).padEnd(7));
     console.log([...line, row.target].join(' '));
   }
+  console.log(`${'pty alone, no page (MB/s)'.padEnd(22)} ${cell(ptyAlone.map((p) => p.mbPerSecond)).padEnd(26)} reads of ${median(ptyAlone.map((p) => p.bytesPerRead)).toFixed(0)} bytes on average (the ceiling)`);
   console.log(`${'max server buffer (MB)'.padEnd(22)} ${(maxBuffered / 1e6).toFixed(2).padEnd(26)} ${names.length > 1 ? ''.padEnd(26 + 8) : ''}< 1 MB`);
   console.log('');
   console.log(`ratio: median of ${names[0]} / median of ${names[1] ?? names[0]}. Terminal size (cols x rows): ${names.map((n) => `${n} ${figures.get(n)![0]?.size}`).join(', ')}.`);

@@ -26,7 +26,7 @@ import { TerminalSocketServer } from './socket/terminal-socket.ts';
 import { workspaceResetRoute } from './workspace/reset-route.ts';
 import { ensurePrivateRoot, userDataDir } from './workspace/private-root.ts';
 import { classRoutes } from './classroom/class-routes.ts';
-import { startClassroom, type ClassroomOptions } from './classroom/classroom.ts';
+import { openClassroom, type ClassroomOptions } from './classroom/classroom.ts';
 
 import {
   DEFAULT_FIRST_MESSAGE_TIMEOUT_MS,
@@ -148,8 +148,9 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
   let port = options.port ?? DEFAULT_PORT;
   const origins = new OriginPolicy();
   const guard = new TokenGuard(token);
-  // Before anything that must be closed again: a refused join link or outbox folder stops the start here.
-  const classroom = options.class ? await startClassroom(options.class, log) : undefined;
+  // Before anything that must be closed again: a refused join link or outbox folder stops the
+  // start here. It joins only once the runner listens (classroom.start() below).
+  const classroom = options.class ? await openClassroom(options.class, log) : undefined;
   const containment = new RunnerContainment({ log, graceMs: options.killGraceMs, cgroups: options.cgroups });
   // In the background: a slow Docker must not delay the start.
   const leftoversCleaned = containment.cleanUpLeftovers().catch((error) => log('warn', 'cleanup-failed', { error: String(error) }));
@@ -221,6 +222,7 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
   });
   port = (server.address() as AddressInfo).port;
   origins.configure(port, reachableNames(host));
+  classroom?.start();
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const origin = `http://${urlHost}:${port}`;
   log('info', 'runner-listening', { host, port, shell: shell.file, steps: steps.size, stepSource });

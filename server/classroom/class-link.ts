@@ -88,7 +88,12 @@ export class ClassLink {
   /** The next attempt number of a step (counted across restarts of the runner). */
   nextAttempt(step: string): number {
     const attempt = this.outbox.attempt(step) + 1;
-    this.outbox.setAttempt(step, attempt);
+    try {
+      this.outbox.setAttempt(step, attempt);
+    } catch (error) {
+      // A full disk: the count is not kept across a restart, the step still runs.
+      this.options.log('error', 'class-outbox-failed', { error: String(error) });
+    }
     return attempt;
   }
 
@@ -100,7 +105,13 @@ export class ClassLink {
   record(body: EventBody): ClassEvent | undefined {
     if (this.closed) return undefined;
     const event = { id: randomUUID(), at: Date.now(), body };
-    this.outbox.add(event);
+    try {
+      this.outbox.add(event);
+    } catch (error) {
+      // A full disk (or a folder gone): the event is lost, the runner and the step go on.
+      this.options.log('error', 'class-outbox-failed', { error: String(error) });
+      return undefined;
+    }
     this.wake?.();
     return event;
   }

@@ -29,6 +29,8 @@ export interface Classroom {
   routes: ApiRoute;
   beforeBench: ApiRoute;
   link: ClassLink;
+  /** Joins (or rejoins) and starts sending: only once the runner is listening. */
+  start(): void;
   close(): Promise<void>;
 }
 
@@ -48,8 +50,11 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(base, 'wasm-docker-workshop', 'classroom');
 }
 
-/** Opens the seat's outbox and starts sending; refuses a bad join link. */
-export async function startClassroom(options: ClassroomOptions, log: Log): Promise<Classroom> {
+/**
+ * Opens the seat's outbox (refusing a bad join link or an unsafe folder) without sending
+ * anything yet: a runner whose start fails later (its port taken) must not have joined.
+ */
+export async function openClassroom(options: ClassroomOptions, log: Log): Promise<Classroom> {
   const target = parseJoinUrl(options.joinUrl);
   if (!target) throw new BadJoinUrlError(options.joinUrl);
   const link = await ClassLink.open({ target, seat: options.seat ?? defaultSeatName(), stateDir: options.stateDir ?? defaultStateDir(), log });
@@ -62,6 +67,5 @@ export async function startClassroom(options: ClassroomOptions, log: Log): Promi
       );
     };
   }
-  link.start();
-  return { observer, link, routes: classRoutes({ link, observer }), beforeBench: benchTap(link), close: () => link.close() };
+  return { observer, link, routes: classRoutes({ link, observer }), beforeBench: benchTap(link), start: () => link.start(), close: () => link.close() };
 }

@@ -8,7 +8,7 @@
 // events on its next start. The seat credential is in it, so its folder gets the checks of
 // the runner's state file (private, ours, not a link), its files are 0600, and no symbolic
 // link in it is followed.
-import { closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from '../../contracts/zod.ts';
 import { classEventSchema, joinResponseSchema, MAX_EVENTS_PER_SEAT, type ClassEvent, type JoinResponse } from '../../contracts/class-api.ts';
@@ -70,6 +70,8 @@ export class Outbox {
     outbox.compact();
     // Only now that its content is in the journal.
     rmSync(earlier, { force: true });
+    // Compactions a killed runner left half done (they hold the seat credential too).
+    for (const file of readdirSync(dir)) if (file.startsWith(`${name}.jsonl.`) && file.endsWith('.tmp')) rmSync(join(dir, file), { force: true });
     return outbox;
   }
 
@@ -120,15 +122,24 @@ export class Outbox {
 
   /** Appends one change to the journal, then applies it (compacting when the journal grew too long). */
   private write(line: Line): void {
-    const text = `${JSON.stringify(line)}\n`;
+    const text = Buffer.from(`${JSON.stringify(line)}\n`);
     const fd = openSync(this.journal, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NO_FOLLOW, 0o600);
     try {
-      writeSync(fd, text);
+      const before = fstatSync(fd).size;
+      // A full disk may take part of a line: cut it off again, so that the next line is not
+      // glued to it, and fail, so that the change does not count as kept.
+      let written = 0;
+      try {
+        written = writeSync(fd, text);
+      } finally {
+        if (written !== text.length) ftruncateSync(fd, before);
+      }
+      if (written !== text.length) throw new Error(`The outbox ${this.journal} took ${written} of ${text.length} bytes (is the disk full?).`);
     } finally {
       closeSync(fd);
     }
-    this.journalBytes += Buffer.byteLength(text);
-    this.apply(line, Buffer.byteLength(text));
+    this.journalBytes += text.length;
+    this.apply(line, text.length);
     if (this.journalBytes > COMPACT_FACTOR * this.eventBytes + COMPACT_SLACK_BYTES) this.compact();
   }
 

@@ -1,32 +1,23 @@
 // In PowerShell, a step that has only a `powershellNote` (no PowerShell form) is refused
 // before anything is typed: its bash command would fail there in confusing ways. No pwsh
-// on CI: the runner is given a shell named pwsh (so shellKindOf says powershell) that is
-// really bash with the workshop's bash prompt hook, so that a step the runner did type
-// would run and leave its file behind. Real pty.
+// on CI: the runner is given a shell named pwsh that is really bash (tests/helpers/fake-pwsh.ts),
+// so that a step the runner did type would run and leave its file behind. Real pty.
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, test } from 'node:test';
 import type { ServerMessage } from '../../contracts/terminal-protocol.ts';
 import { sleep, startTestRunner, TerminalClient, type TestRunner } from '../server/runner-harness.ts';
+import { makeFakePwsh, type FakePwsh } from '../helpers/fake-pwsh.ts';
 
 type StepReply = Extract<ServerMessage, { type: 'step' }> | Extract<ServerMessage, { type: 'error' }>;
 
-const BASH_INIT = fileURLToPath(new URL('../../server/shell/integration/bash-init.sh', import.meta.url));
-
 let runner: TestRunner;
-let shellDir: string;
+let pwsh: FakePwsh;
 before(async () => {
-  shellDir = await mkdtemp(join(tmpdir(), 'fake-pwsh-'));
-  const pwsh = join(shellDir, 'pwsh');
-  // Ignores PowerShell's arguments (-NoLogo -NoExit ... powershell-init.ps1).
-  await writeFile(pwsh, `#!/bin/bash\nexec /bin/bash --init-file '${BASH_INIT}' -i\n`);
-  await chmod(pwsh, 0o755);
+  pwsh = await makeFakePwsh();
   runner = await startTestRunner({
-    shell: pwsh,
+    shell: pwsh.file,
     steps: [
       { id: 'has-variant', command: 'echo "bash form"', powershell: 'echo "powershell $((6 * 7))"', expect: 'powershell 42', timeoutSeconds: 20 },
       {
@@ -42,7 +33,7 @@ before(async () => {
 });
 after(async () => {
   await runner?.dispose();
-  await rm(shellDir, { recursive: true, force: true });
+  await pwsh?.dispose();
 });
 
 async function request(client: TerminalClient, step: string, type: 'run' | 'check' = 'run'): Promise<StepReply> {

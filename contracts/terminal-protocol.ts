@@ -53,6 +53,7 @@ export const STEP_FAILURE_REASONS = [
   'folder-missing', // the step's folder in the workspace could not be entered
   'shell-exited', // the session's shell ended while the step ran
   'need-not-passed', // not run: a step it needs (see `need`) has not passed in this session
+  'needs-bash', // not run: the session's shell is PowerShell and the step has no PowerShell form (a powershellNote)
 ] as const;
 export type StepFailureReason = (typeof STEP_FAILURE_REASONS)[number];
 

@@ -3,6 +3,7 @@
 // checks the expected output and the check command. One step at a time per session.
 // It remembers which steps passed in this session and refuses a step whose `needs` have
 // not: the page's own bookkeeping (localStorage) may come from an earlier session.
+// In PowerShell it refuses a step that has no PowerShell form (a `powershellNote`).
 import { join, resolve } from 'node:path';
 import type { Step } from '../../contracts/step-schema.ts';
 import { matchKnownError } from './known-errors.ts';
@@ -62,6 +63,13 @@ export class StepRunner {
     const step = this.steps.get(stepId);
     if (!step) return onError('unknown-step', `There is no step "${stepId}" in the manifest; nothing was run.`);
     if (mode === 'check' && !step.check) return onError('no-check', `Step "${step.id}" has no check command; run it instead.`);
+    if (this.session.shellKind === 'powershell' && step.powershellNote) {
+      // Refused before anything is typed (no cd, no Ctrl-C either): the step has no
+      // PowerShell form, and its check is bash as well. The page shows the step's note.
+      this.passed.delete(step.id);
+      this.session.send({ type: 'step', step: step.id, status: 'failed', reason: 'needs-bash' });
+      return;
+    }
     if (this.running) return onError('step-running', `Step "${this.running}" is still running; wait for it to finish.`);
     if (mode === 'run') {
       const need = step.needs.find((id) => !this.passed.has(id));

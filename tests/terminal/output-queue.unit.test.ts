@@ -200,3 +200,36 @@ test('after clear() (a new connection) late parse callbacks of the old one ackno
   t.parseAll();
   assert.equal(t.acked, 10);
 });
+
+test('a new connection while a flood is being gathered: nothing of the old one is written', () => {
+  const big = FLOOD_WRITE_BYTES;
+  const t = fakeTerminal(4 * big);
+  t.queue.push(chunk(big), big);
+  t.parseAll();
+  t.queue.push(chunk(big), big);
+  assert.equal(t.pendingTimers, 1, 'being gathered');
+  t.queue.clear();
+  assert.equal(t.pendingTimers, 0);
+  t.advance(GATHER_MS);
+  assert.deepEqual(t.written, [big]);
+  // The new connection's first output (its replay) goes at once.
+  t.queue.push(chunk(big), big);
+  assert.deepEqual(t.written, [big, big]);
+});
+
+test('text arriving while a flood is gathered waits its turn, after the binary output before it', () => {
+  const big = FLOOD_WRITE_BYTES;
+  const t = fakeTerminal(4 * big);
+  t.queue.push(chunk(big), big);
+  t.parseAll();
+  t.queue.push(chunk(10), 10);
+  t.queue.push('text', 4);
+  t.queue.push(chunk(20), 20);
+  assert.deepEqual(t.written, [big], 'all of it gathered');
+  t.advance(GATHER_MS);
+  t.parseAll();
+  t.parseAll();
+  t.parseAll();
+  assert.deepEqual(t.written, [big, 10, 'text', 20]);
+  assert.equal(t.acked, big + 34);
+});

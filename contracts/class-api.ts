@@ -16,6 +16,7 @@ export const CLASS_PATHS = {
   trainerBroadcast: '/class/v1/trainer/broadcast',
   trainerRules: '/class/v1/trainer/rules',
   trainerExport: '/class/v1/trainer/export',
+  trainerSignOut: '/class/v1/trainer/sign-out',
   dashboard: '/dashboard',
 } as const;
 
@@ -185,6 +186,9 @@ export type SeatView = z.infer<typeof seatViewSchema>;
 
 export const trainerExchangeRequestSchema = z.object({ code: credentialSchema }).strict();
 export const trainerExchangeResponseSchema = z.object({ credential: credentialSchema }).strict();
+
+/** Sign-out: the credential in the Authorization header is the one revoked; the body holds nothing. */
+export const trainerSignOutRequestSchema = z.object({}).strict();
 
 export const broadcastRequestSchema = z.object({ text: z.string().trim().max(500) }).strict();
 

@@ -26,6 +26,8 @@ import { ARTICLE_MEANS_MS } from './article-numbers.ts';
 import { classView, median, type Cell, type ClassView } from './class-state.ts';
 
 const CREDENTIAL_KEY = 'workshop.class.trainer';
+/** Set by Sign out: after a reload the tab says how to sign in again, not to use a link already spent. */
+const SIGNED_OUT_KEY = 'workshop.class.signedOut';
 const lang = document.documentElement.lang === 'de' ? 'de' : 'en';
 const texts = lang === 'de' ? de.dashboard : en.dashboard;
 const errorTexts = (lang === 'de' ? errorsDe : errorsEn).errors as Record<string, { fix?: string; cause?: string }>;
@@ -70,6 +72,7 @@ async function credential(): Promise<string | undefined> {
     const parsed = trainerExchangeResponseSchema.safeParse(await response.json().catch(() => undefined));
     if (parsed.success) {
       sessionStorage.setItem(CREDENTIAL_KEY, parsed.data.credential);
+      sessionStorage.removeItem(SIGNED_OUT_KEY);
       return parsed.data.credential;
     }
     if (!sessionStorage.getItem(CREDENTIAL_KEY)) {
@@ -81,7 +84,9 @@ async function credential(): Promise<string | undefined> {
 }
 
 let token = '';
-const authorized = (init: RequestInit = {}): RequestInit => ({ ...init, cache: 'no-store', headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } });
+/** Ends the feed when the trainer signs out; set, the feed neither reconnects nor says more. */
+const stopFeed = new AbortController();
+const authorized = (init: RequestInit = {}): RequestInit => ({ signal: stopFeed.signal, ...init, cache: 'no-store', headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` } });
 
 async function follow(): Promise<void> {
   let delay = 250;
@@ -89,7 +94,7 @@ async function follow(): Promise<void> {
     try {
       const response = await fetch(`${CLASS_PATHS.trainerFeed}?after=${state.lastSeq}`, authorized());
       // The credential expired (TRAINER_CREDENTIAL_MAX_AGE_MS) or the class folder was replaced.
-      if (response.status === 401) return showProblem(t('signedOut'));
+      if (response.status === 401) return stopFeed.signal.aborted ? undefined : showProblem(t('signedOut'));
       if (!response.ok || !response.body) throw new Error(`feed ${response.status}`);
       const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
       let buffer = '';
@@ -110,6 +115,7 @@ async function follow(): Promise<void> {
     } catch {
       // The class server is gone for now (restarting, Wi-Fi): try again, more slowly each time.
     }
+    if (stopFeed.signal.aborted) return;
     setConnection('reconnecting');
     await new Promise((resolve) => setTimeout(resolve, delay));
     delay = Math.min(delay * 2, 2000);
@@ -154,6 +160,24 @@ function setConnection(next: typeof state.connection): void {
     badge.setAttribute('data-state', next);
     badge.textContent = t(next === 'live' ? 'live' : next === 'connecting' ? 'connecting' : 'reconnecting');
   }
+}
+
+/**
+ * Revokes this tab's credential on the class server, then forgets it here. Only once the server
+ * said so (or already refuses it): a sign-out that did not get through leaves the tab signed in
+ * rather than let the trainer believe a credential is revoked that still works.
+ */
+async function signOut(): Promise<void> {
+  const response = await fetch(CLASS_PATHS.trainerSignOut, { method: 'POST', cache: 'no-store', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' }).catch(() => undefined);
+  if (!response || (!response.ok && response.status !== 401)) {
+    document.getElementById('sign-out-failed')?.removeAttribute('hidden');
+    return;
+  }
+  stopFeed.abort();
+  sessionStorage.removeItem(CREDENTIAL_KEY);
+  sessionStorage.setItem(SIGNED_OUT_KEY, '1');
+  token = '';
+  showProblem(t('signedOutByYou'));
 }
 
 function showProblem(text: string): void {
@@ -291,6 +315,12 @@ function broadcastSection(): HTMLElement {
   return h('section', {}, h('h2', {}, t('broadcast')), form, state.broadcast ? h('p', { class: 'broadcast-now' }, t('broadcastCurrent', { text: state.broadcast.text }), ' ', clear) : undefined);
 }
 
+function signOutButton(): HTMLElement {
+  const button = h('button', { type: 'button', class: 'sign-out' }, t('signOut'));
+  button.addEventListener('click', () => void signOut());
+  return button;
+}
+
 let rendered = false;
 function render(): void {
   const view = classView(state.seats, [...state.events.values()], state.rules, knownSteps, Date.now());
@@ -300,7 +330,8 @@ function render(): void {
   if (!rendered) {
     rendered = true;
     root.replaceChildren(
-      h('header', {}, h('h1', {}, `${t('title')}: ${state.className}`), h('span', { class: 'connection', 'data-state': state.connection, role: 'status' }, t('live')), h('a', { href: `?lang=${otherLang}`, hreflang: otherLang }, t('language'))),
+      h('header', {}, h('h1', {}, `${t('title')}: ${state.className}`), h('span', { class: 'connection', 'data-state': state.connection, role: 'status' }, t('live')), h('a', { href: `?lang=${otherLang}`, hreflang: otherLang }, t('language')), signOutButton()),
+      h('p', { id: 'sign-out-failed', class: 'sign-out-failed', role: 'alert', hidden: '' }, t('signOutFailed')),
       // Drawn once and only shown or hidden, so that a screen reader announces it once.
       h('p', { id: 'storage', class: 'storage-full', role: 'alert', hidden: '' }),
       h('div', { id: 'live' }),
@@ -321,7 +352,7 @@ function render(): void {
 void (async () => {
   const found = await credential();
   if (!found) {
-    if (!document.querySelector('.problem')) showProblem(t('noCredential'));
+    if (!document.querySelector('.problem')) showProblem(t(sessionStorage.getItem(SIGNED_OUT_KEY) ? 'signedOutByYou' : 'noCredential'));
     return;
   }
   token = found;

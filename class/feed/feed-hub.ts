@@ -15,6 +15,8 @@ export type BacklogPage = (afterSeq: number) => Iterable<StoredEvent>;
 
 interface Client {
   response: ServerResponse;
+  /** The hash of the trainer credential that opened it, so that signing out ends it. */
+  owner: string;
   /** Live messages that arrived while the backlog was going out; sent after it. Undefined once live. */
   held: string[] | undefined;
 }
@@ -41,9 +43,9 @@ export class FeedHub {
    * live message from then on (each event with a later seq) is held and sent after the backlog:
    * none falls between, none comes twice.
    */
-  async open(response: ServerResponse, hello: FeedMessage, page: BacklogPage, after: number): Promise<void> {
+  async open(response: ServerResponse, hello: FeedMessage, page: BacklogPage, after: number, owner: string): Promise<void> {
     startStream(response, 200, 'text/event-stream; charset=utf-8', { 'x-accel-buffering': 'no' });
-    const client: Client = { response, held: [] };
+    const client: Client = { response, owner, held: [] };
     this.clients.add(client);
     response.on('close', () => this.clients.delete(client));
     response.write(frame(hello));
@@ -74,6 +76,15 @@ export class FeedHub {
     for (const client of this.clients) {
       if (client.held) client.held.push(text);
       else client.response.write(text);
+    }
+  }
+
+  /** Ends the streams a credential opened: once it is signed out, it reads nothing more. */
+  end(owner: string): void {
+    for (const client of this.clients) {
+      if (client.owner !== owner) continue;
+      client.response.end();
+      this.clients.delete(client);
     }
   }
 

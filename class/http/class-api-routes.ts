@@ -17,6 +17,7 @@ import {
   SEAT_WRITES_PER_SECOND,
   stuckRulesSchema,
   trainerExchangeRequestSchema,
+  trainerSignOutRequestSchema,
   type ClassStorage,
   type FeedMessage,
   type Seat,
@@ -91,10 +92,13 @@ export function createClassApi(context: ClassApiContext) {
     return seat;
   };
 
-  const requireTrainer = (request: IncomingMessage): void => {
+  /** The trainer credential's hash, or a 401. */
+  const requireTrainer = (request: IncomingMessage): string => {
     checkFailureBudget(request);
     const credential = bearerOf(request.headers.authorization);
-    if (!credential || !store.isTrainer(hashCredential(credential))) refuse(request, 401, 'not-the-trainer', 'This request needs the trainer credential.');
+    const hash = credential && hashCredential(credential);
+    if (!hash || !store.isTrainer(hash)) return refuse(request, 401, 'not-the-trainer', 'This request needs the trainer credential.');
+    return hash;
   };
 
   /** One stored benchmark result as the export shows it, with the seat's name. */
@@ -181,13 +185,22 @@ export function createClassApi(context: ClassApiContext) {
         return true;
       }
       case `GET ${CLASS_PATHS.trainerFeed}`: {
-        requireTrainer(request);
+        const trainer = requireTrainer(request);
         const after = Number(url.searchParams.get('after') ?? 0);
         if (!Number.isInteger(after) || after < 0) throw new HttpError(400, 'bad-after', 'after must be a whole number.');
         // The hello, the backlog's end and the subscription in one tick (FeedHub.open): the pages
         // bring every event up to lastSeq, the live feed every later one.
         const lastSeq = store.lastSeq();
-        await feed.open(response, hello(lastSeq), (seq) => store.eventsPage(seq, lastSeq, PAGE_EVENTS), after);
+        await feed.open(response, hello(lastSeq), (seq) => store.eventsPage(seq, lastSeq, PAGE_EVENTS), after, trainer);
+        return true;
+      }
+      case `POST ${CLASS_PATHS.trainerSignOut}`: {
+        const trainer = requireTrainer(request);
+        parse(trainerSignOutRequestSchema, await readJson(request));
+        // Deleted from the SQLite file, so a restart does not bring it back; its open feeds end too.
+        store.removeTrainer(trainer);
+        feed.end(trainer);
+        sendJson(response, 200, { signedOut: true });
         return true;
       }
       case `POST ${CLASS_PATHS.trainerBroadcast}`: {

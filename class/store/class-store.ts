@@ -194,6 +194,11 @@ export class ClassStore {
     this.db.prepare('INSERT OR IGNORE INTO trainers (credential_hash, created_at) VALUES (?, ?)').run(credentialHash, Date.now());
   }
 
+  /** Revokes a trainer credential (sign-out): its hash is deleted, so it is refused from now on. */
+  removeTrainer(credentialHash: string): void {
+    this.db.prepare('DELETE FROM trainers WHERE credential_hash = ?').run(credentialHash);
+  }
+
   /** A trainer credential handed out within TRAINER_CREDENTIAL_MAX_AGE_MS (contracts/class-api.ts). */
   isTrainer(credentialHash: string, now = Date.now()): boolean {
     const row = this.db.prepare('SELECT 1 FROM trainers WHERE credential_hash = ? AND created_at > ?').get(credentialHash, now - TRAINER_CREDENTIAL_MAX_AGE_MS);

@@ -12,12 +12,24 @@ import { buildSite, logTail, SITE_BUILD_LOG, siteNeedsBuild } from './site-build
 import { defaultStateDir, writeRunnerState } from '../security/state-file.ts';
 import { UnsafeFolderError } from '../workspace/private-root.ts';
 import { BadJoinUrlError } from '../classroom/classroom.ts';
+import { UnsafeOutboxError } from '../classroom/outbox.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_START_FAILED = 1;
 export const EXIT_BAD_ARGUMENTS = 2;
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * What to do about a folder the runner refused. The class outbox holds the seat credential and
+ * the events not sent yet: its texts say how to mend it, never to remove it.
+ */
+function unsafeFolderText(error: UnsafeFolderError): string {
+  const values = { path: error.path, reason: cliText(`unsafeFolder.${error.reason}`) };
+  if (!(error instanceof UnsafeOutboxError)) return cliText('unsafeFolder', values);
+  if (error.what === 'file') return cliText('unsafeOutboxFile', values);
+  return cliText('unsafeOutboxFolder', { ...values, fix: cliText(`unsafeOutboxFix.${error.reason}`, values) });
+}
 
 async function main(): Promise<number> {
   const parsed = parseCliArgs(process.argv.slice(2), process.env);
@@ -62,9 +74,8 @@ async function main(): Promise<number> {
     const code = (error as NodeJS.ErrnoException).code;
     if (error instanceof BadJoinUrlError) console.error(cliText('joinBadUrl', { url: error.url }));
     else if (code === 'EADDRINUSE') console.error(cliText('portInUse', { port: options.port }));
-    else if (error instanceof UnsafeFolderError) {
-      console.error(cliText('unsafeFolder', { path: error.path, reason: cliText(`unsafeFolder.${error.reason}`) }));
-    } else console.error(cliText('startFailed', { message: error instanceof Error ? error.message : String(error) }));
+    else if (error instanceof UnsafeFolderError) console.error(unsafeFolderText(error));
+    else console.error(cliText('startFailed', { message: error instanceof Error ? error.message : String(error) }));
     return EXIT_START_FAILED;
   }
 

@@ -11,6 +11,7 @@ import { ClassLink } from './class-link.ts';
 import { classRoutes } from './class-routes.ts';
 import { parseJoinUrl } from './join-url.ts';
 import { StepObserver } from './step-observer.ts';
+import { APP_FOLDER, userDataDir } from '../workspace/private-root.ts';
 
 export interface ClassroomOptions {
   /** The URL `npm run class` printed. */
@@ -45,9 +46,9 @@ export function defaultSeatName(env: NodeJS.ProcessEnv = process.env): string {
   return name || 'participant';
 }
 
-export function defaultStateDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = process.platform === 'win32' ? (env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local')) : (env.XDG_DATA_HOME || join(homedir(), '.local', 'share'));
-  return join(base, 'wasm-docker-workshop', 'classroom');
+/** The outbox's folder: in the user's data folder, by the same rule as the workspaces. */
+export function defaultStateDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env, home = homedir()): string {
+  return join(userDataDir(platform, env, home), APP_FOLDER, 'classroom');
 }
 
 /**

@@ -16,6 +16,26 @@ import { privateFolder } from '../security/state-file.ts';
 import { UnsafeFolderError } from '../workspace/private-root.ts';
 
 /**
+ * An unsafe outbox folder or file. Unlike other unsafe folders, this one holds the seat
+ * credential and the events not sent yet, so the reader is told to mend it (owner, mode, the
+ * link), never to remove it; `what` tells the folder from a linked file (server/app/cli.ts).
+ */
+export class UnsafeOutboxError extends UnsafeFolderError {
+  constructor(
+    path: string,
+    reason: UnsafeFolderError['reason'],
+    readonly what: 'folder' | 'file',
+  ) {
+    super(path, reason);
+    // For logs and tests; the reader gets the localized text (cli.ts).
+    this.message =
+      what === 'file'
+        ? `The runner does not read ${path}, a file of the class outbox: it is a symbolic link. Put the file itself in its place (mv) to keep the seat, and start again.`
+        : `The runner does not use ${path}, the folder of the class outbox (${reason}). It holds the seat and the events not sent yet: make it the user's alone (chown, chmod 700) rather than remove it, and start again.`;
+  }
+}
+
+/**
  * Beyond this, the oldest events go: the class server never stores more for one seat, so
  * keeping more would only fill the disk (a day offline stays far below it).
  */
@@ -59,7 +79,11 @@ export class Outbox {
    * reads or writes anything in it, so a refusal changes nothing.
    */
   static async open(dir: string, name: string): Promise<Outbox> {
-    await privateFolder(dir);
+    try {
+      await privateFolder(dir);
+    } catch (error) {
+      throw error instanceof UnsafeFolderError ? new UnsafeOutboxError(error.path, error.reason, 'folder') : error;
+    }
     const outbox = new Outbox(join(dir, `${name}.jsonl`));
     const earlier = join(dir, `${name}.json`);
     const journal = readIfThere(outbox.journal);
@@ -216,7 +240,7 @@ function readIfThere(file: string): string | undefined {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return undefined;
     // The runner makes no links: whoever made this one should look at it, so it is left as it is.
-    if (code === 'ELOOP') throw new UnsafeFolderError(file, 'symlink');
+    if (code === 'ELOOP') throw new UnsafeOutboxError(file, 'symlink', 'file');
     throw error;
   }
   try {

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { chmod, lstat, mkdtemp, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { chmod, lstat, mkdtemp, readdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -130,17 +130,43 @@ test('npm start -- --join refuses an outbox folder others can read, in the reade
 
     await chmod(classroom, 0o755);
     const before = await contents(classroom);
-    for (const [lang, text] of [['en_US.UTF-8', /does not use .*: other users can read or change it/], ['de_DE.UTF-8', /verwendet .* nicht: andere Benutzer können ihn lesen oder ändern/]] as const) {
+    // The outbox folder holds the seat: the text says how to mend it, never to remove it.
+    const folderTexts = [
+      ['en_US.UTF-8', /does not use .*, the folder of your class outbox: other users can read or change it\. It holds your seat in the class and the results not sent yet, so do not remove it\./, /Remove that folder/],
+      ['de_DE.UTF-8', /verwendet .* nicht, den Ordner deines Postausgangs für den Kurs: andere Benutzer können ihn lesen oder ändern\. Er enthält deinen Platz im Kurs und die noch nicht gesendeten Ergebnisse, lösche ihn also nicht\./, /Entferne|ß/],
+    ] as const;
+    for (const [lang, text, never] of folderTexts) {
       const refused = await npmStart(args, { ...env, LANG: lang });
       assert.equal(refused.ready, false, `the runner started with a shared outbox folder: ${refused.stderr}`);
       assert.equal(refused.code, 1, refused.stderr);
       assert.match(refused.stderr, text);
-      assert.match(refused.stderr, /chmod 700/);
-      assert.ok(refused.stderr.includes(classroom), refused.stderr);
+      assert.match(refused.stderr, new RegExp(`chmod 700 ${classroom}`));
+      assert.doesNotMatch(refused.stderr, never);
     }
     assert.deepEqual(await contents(classroom), before, 'the outbox is as the last run left it');
     await chmod(classroom, 0o700);
     assert.deepEqual((await outboxOnDisk(classroom)).seat, joined, 'the seat credential is still there');
+
+    // An outbox file that is a link: a file, not a folder, and put the file itself in its place.
+    const [name] = (await readdir(classroom)).filter((file) => file.endsWith('.jsonl'));
+    const real = join(home, 'elsewhere.jsonl');
+    await rename(join(classroom, name), real);
+    await symlink(real, join(classroom, name));
+    const fileTexts = [
+      ['en_US.UTF-8', /does not read .*, a file of your class outbox: it is a symbolic link, and the runner makes none\. .*put the file itself in its place \(mv\)/],
+      ['de_DE.UTF-8', /liest .* nicht, eine Datei deines Postausgangs für den Kurs: sie ist ein symbolischer Link, und der Runner legt keine an\. .*verschiebe die Datei selbst an seine Stelle \(mv\)/],
+    ] as const;
+    for (const [lang, text] of fileTexts) {
+      const refused = await npmStart(args, { ...env, LANG: lang });
+      assert.equal(refused.ready, false, `the runner started with a linked outbox file: ${refused.stderr}`);
+      assert.match(refused.stderr, text);
+      const line = refused.stderr.split('\n').find((text) => text.includes(join(classroom, name)));
+      assert.ok(line, refused.stderr);
+      assert.doesNotMatch(line.replaceAll(join(classroom, name), 'FILE'), /folder|Ordner/);
+    }
+    await rm(join(classroom, name));
+    await rename(real, join(classroom, name));
+    assert.deepEqual((await outboxOnDisk(classroom)).seat, joined, 'mended as the text says, the seat is still there');
   } finally {
     await server.kill();
     await removeDir(classData);

@@ -23,6 +23,8 @@ export interface ClassServerOptions {
   name?: string;
   /** Other budgets than contracts/class-api.ts's, for tests that fill a class quickly. */
   limits?: Partial<StoreLimits>;
+  /** Another bound than FEED_BEHIND_BYTES for a dashboard that does not read, for tests. */
+  feedBehindBytes?: number;
 }
 
 export interface RunningClassServer {
@@ -51,7 +53,7 @@ export async function startClassServer(options: ClassServerOptions): Promise<Run
   const linkCode = createCredential();
   const trainerLinkHash = { value: hashCredential(linkCode) as string | undefined };
 
-  const feed = new FeedHub();
+  const feed = new FeedHub(options.feedBehindBytes);
   const api = createClassApi({ store, feed, className, classCode, trainerLinkHash });
   const hosts = new HostPolicy();
   let assets: DashboardAssets | undefined;

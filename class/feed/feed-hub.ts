@@ -9,6 +9,14 @@ import { drained, nextTurn, startStream } from '../http/http-io.ts';
 
 /** A comment line now and then, so that proxies and the browser notice a dead connection. */
 const HEARTBEAT_MS = 15_000;
+/**
+ * What the class server holds for one dashboard that does not read (a stalled tab, a dead
+ * network) before it drops the stream: the live messages held behind its backlog, or what
+ * waits in its socket. A dashboard reconnects with its last seq and catches up from the
+ * store, so dropping loses nothing; without it every stalled stream could hold the whole
+ * class (up to its byte budget) in memory. 4 MiB is some minutes of a busy room's events.
+ */
+export const FEED_BEHIND_BYTES = 4 * 1024 * 1024;
 
 /** One page of the backlog: the stored events after a seq, oldest first; an empty page ends it. */
 export type BacklogPage = (afterSeq: number) => Iterable<StoredEvent>;
@@ -19,15 +27,16 @@ interface Client {
   owner: string;
   /** Live messages that arrived while the backlog was going out; sent after it. Undefined once live. */
   held: string[] | undefined;
+  heldBytes: number;
 }
 
 export class FeedHub {
   private readonly clients = new Set<Client>();
   private readonly heartbeat: NodeJS.Timeout;
 
-  constructor() {
+  constructor(private readonly maxBehindBytes = FEED_BEHIND_BYTES) {
     this.heartbeat = setInterval(() => {
-      for (const client of this.clients) client.response.write(': ping\n\n');
+      for (const client of this.clients) this.send(client, ': ping\n\n');
     }, HEARTBEAT_MS);
     this.heartbeat.unref();
   }
@@ -45,7 +54,7 @@ export class FeedHub {
    */
   async open(response: ServerResponse, hello: FeedMessage, page: BacklogPage, after: number, owner: string): Promise<void> {
     startStream(response, 200, 'text/event-stream; charset=utf-8', { 'x-accel-buffering': 'no' });
-    const client: Client = { response, owner, held: [] };
+    const client: Client = { response, owner, held: [], heldBytes: 0 };
     this.clients.add(client);
     response.on('close', () => this.clients.delete(client));
     response.write(frame(hello));
@@ -66,7 +75,8 @@ export class FeedHub {
       await (full ? drained(response) : nextTurn());
       if (response.destroyed || response.writableEnded) return;
     }
-    for (const text of client.held!) response.write(text);
+    if (!client.held) return; // dropped meanwhile
+    for (const text of client.held) response.write(text);
     client.held = undefined;
   }
 
@@ -74,9 +84,23 @@ export class FeedHub {
     if (this.clients.size === 0) return;
     const text = frame(message);
     for (const client of this.clients) {
-      if (client.held) client.held.push(text);
-      else client.response.write(text);
+      if (!client.held) this.send(client, text);
+      else if ((client.heldBytes += Buffer.byteLength(text)) > this.maxBehindBytes) this.drop(client);
+      else client.held.push(text);
     }
+  }
+
+  /** Writes to a live stream, and drops it when its socket holds more than the bound. */
+  private send(client: Client, text: string): void {
+    client.response.write(text);
+    if (client.response.writableLength > this.maxBehindBytes) this.drop(client);
+  }
+
+  /** Too far behind: the dashboard reconnects from its last seq and reads the rest from the store. */
+  private drop(client: Client): void {
+    this.clients.delete(client);
+    client.held = undefined;
+    client.response.destroy();
   }
 
   /** Ends the streams a credential opened: once it is signed out, it reads nothing more. */

@@ -27,10 +27,10 @@ interface Class {
   responseTo(path: string): ServerResponse;
 }
 
-async function withClass(seatName: string, use: (c: Class) => Promise<void>): Promise<void> {
+async function withClass(seatName: string, use: (c: Class) => Promise<void>, feedBehindBytes?: number): Promise<void> {
   const dataDir = await tempDir('paged-reads');
   // The budgets are not what this is about: room for a big backlog in one seat.
-  const running = await startClassServer({ dataDir, name: 'Pages', limits: { eventsPerSeat: 1e9, bytesPerSeat: 1e12, bytesPerClass: 1e12 } });
+  const running = await startClassServer({ dataDir, name: 'Pages', limits: { eventsPerSeat: 1e9, bytesPerSeat: 1e12, bytesPerClass: 1e12 }, feedBehindBytes });
   const seen: { path: string; response: ServerResponse }[] = [];
   running.http.on('request', (request: IncomingMessage, response: ServerResponse) => void seen.push({ path: request.url ?? '', response }));
   try {
@@ -160,4 +160,49 @@ test('the benchmark export goes out in pages too, in JSON and CSV, every row onc
       }
     }
   });
+});
+
+/** A smaller bound than the class server's own, so that the tests reach it quickly. */
+const BEHIND = 256 * 1024;
+
+test('a dashboard stalled in its backlog is dropped once the live events held for it pass the bound', { timeout: 120_000 }, async () => {
+  await withClass(
+    'Talker',
+    async ({ running, trainer, seat, responseTo }) => {
+      for (let i = 0; i < 2_000; i += 100) running.store.addEvents(seat.seatId, Array.from({ length: 100 }, helpEvent));
+      const path = `${CLASS_PATHS.trainerFeed}?after=0`;
+      const stalled = await stalledGet(running.origin, path, trainer);
+      await heldFor(responseTo(path));
+      // Live help requests while the backlog waits: each is held for this dashboard until it reads on.
+      for (let i = 0; i < 10 && !responseTo(path).destroyed; i++) assert.equal(await post(running.origin, seat.credential, [helpEvent(), helpEvent(), helpEvent(), helpEvent()]), 200);
+      await waitFor('the stalled dashboard to be dropped', () => responseTo(path).destroyed || undefined, 10_000);
+      stalled.destroy();
+      // A dashboard that reconnects from its last seq gets everything from the store.
+      const again = feedReader(await stalledGet(running.origin, `${CLASS_PATHS.trainerFeed}?after=${running.store.lastSeq() - 1}`, trainer));
+      await again.until((messages) => messages.some((m) => m.type === 'event'));
+    },
+    BEHIND,
+  );
+});
+
+test('a live dashboard that stops reading is dropped once the server would hold more than the bound for it', { timeout: 120_000 }, async () => {
+  await withClass(
+    'Talker',
+    async ({ running, trainer, seat, responseTo }) => {
+      const path = `${CLASS_PATHS.trainerFeed}?after=0`;
+      const stalled = await stalledGet(running.origin, path, trainer);
+      await sleep(200);
+      // More seats, so that the per-seat write rate does not end the flow first.
+      const seats = [seat, ...(await Promise.all([1, 2, 3, 4, 5].map((n) => joinClass({ origin: running.origin, code: running.classCode }, `Talker ${n}`))))];
+      let most = 0;
+      for (let i = 0; i < 60 && !responseTo(path).destroyed; i++) {
+        for (const one of seats) assert.equal(await post(running.origin, one.credential, [helpEvent(), helpEvent(), helpEvent(), helpEvent()]), 200);
+        most = Math.max(most, responseTo(path).writableLength);
+      }
+      assert.ok(responseTo(path).destroyed, `dropped (the server held at most ${most} bytes for it)`);
+      assert.ok(most <= BEHIND + 64 * 1024, `held at most about the bound: ${most}`);
+      stalled.destroy();
+    },
+    BEHIND,
+  );
 });

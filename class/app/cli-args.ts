@@ -1,6 +1,6 @@
 // Command-line options of `npm run class` (docs/cli.md). Pure, so it is unit tested.
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 export const DEFAULT_CLASS_PORT = 4400;
 
@@ -16,13 +16,16 @@ export type ClassCliResult = { ok: true; options: ClassCliOptions } | { ok: fals
 
 /** The user's data folder: XDG_DATA_HOME, %LOCALAPPDATA% or ~/Library/Application Support. */
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform, home = homedir()): string {
-  const base =
-    platform === 'win32'
-      ? (env.LOCALAPPDATA ?? join(home, 'AppData', 'Local'))
-      : platform === 'darwin'
-        ? join(home, 'Library', 'Application Support')
-        : (env.XDG_DATA_HOME || join(home, '.local', 'share'));
-  return join(base, 'wasm-docker-workshop', 'class');
+  return join(dataHome(env, platform, home), 'wasm-docker-workshop', 'class');
+}
+
+/** The user's data folder (the class server may not import the runner's userDataDir, so the same rule once more). */
+function dataHome(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home: string): string {
+  if (platform === 'win32') return env.LOCALAPPDATA ?? join(home, 'AppData', 'Local');
+  if (platform === 'darwin') return join(home, 'Library', 'Application Support');
+  // The XDG spec: a relative XDG_DATA_HOME is invalid and must be ignored.
+  const xdg = env.XDG_DATA_HOME;
+  return xdg && isAbsolute(xdg) ? xdg : join(home, '.local', 'share');
 }
 
 export function parseClassArgs(argv: readonly string[], env: NodeJS.ProcessEnv = {}): ClassCliResult {

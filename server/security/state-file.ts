@@ -6,7 +6,7 @@
 import { lstat, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { checkPrivateFolder } from '../workspace/private-root.ts';
 import { homedir } from 'node:os';
-import { join } from 'node:path';
+import { isAbsolute, join } from 'node:path';
 
 export interface RunnerState {
   origin: string;
@@ -21,7 +21,9 @@ export function defaultStateDir(env: NodeJS.ProcessEnv = process.env, platform =
   if (env.WORKSHOP_STATE_DIR) return env.WORKSHOP_STATE_DIR;
   if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), APP, 'state');
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP, 'state');
-  return join(env.XDG_STATE_HOME || join(homedir(), '.local', 'state'), APP);
+  // The XDG spec: a relative XDG_STATE_HOME is invalid and must be ignored.
+  const xdg = env.XDG_STATE_HOME;
+  return join(xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.local', 'state'), APP);
 }
 
 /** Creates the folder (0700) if needed and refuses one that another user could read or swap. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
 import { EVENT_ROW_BYTES, type ClassEvent } from '../../contracts/class-api.ts';
-import { ClassStore } from '../../class/store/class-store.ts';
+import { ClassStore, KIND_PAGE_SQL } from '../../class/store/class-store.ts';
 import { removeDir, tempDir } from './class-harness.ts';
 
 const event = (): ClassEvent => ({ id: randomUUID(), at: 1, body: { kind: 'step', step: 'say-hello', status: 'passed', attempt: 1 } });
@@ -86,6 +86,20 @@ test('a data folder from before the byte budgets is counted once, by the bytes i
     assert.deepEqual([reopened.storedBytesOf('a'), reopened.storedBytesOf('b'), reopened.classStoredBytes()], [weighed, moreBytes, weighed + moreBytes]);
     assert.equal(reopened.storedEventsOf('a'), 2, 'the event counter is untouched');
     reopened.close();
+  } finally {
+    await removeDir(dataDir);
+  }
+});
+
+test('a page of benchmark results reads through the kind index, not every stored event', async () => {
+  const dataDir = await tempDir('store-kind-index');
+  try {
+    const store = new ClassStore(dataDir);
+    store.close();
+    const db = new DatabaseSync(join(dataDir, 'class.sqlite'));
+    const plan = db.prepare(`EXPLAIN QUERY PLAN ${KIND_PAGE_SQL}`).all(0, 100, 'bench', 500) as { detail: string }[];
+    db.close();
+    assert.ok(plan.some((step) => /USING INDEX events_kind_seq/.test(step.detail)), `the plan: ${JSON.stringify(plan)}`);
   } finally {
     await removeDir(dataDir);
   }

@@ -111,7 +111,10 @@ test('the dashboard marks the full seat, in words the trainer can act on', { tim
     const full = page.locator('tr[data-seat="Filler"][data-full="true"] th');
     await full.waitFor({ timeout: 20_000 });
     assert.match(await full.innerText(), /\(full\)/);
-    assert.match((await full.getAttribute('title')) ?? '', new RegExp(`stored ${MAX_EVENTS_PER_SEAT} events`));
+    const title = (await full.getAttribute('title')) ?? '';
+    assert.match(title, new RegExp(`stored ${MAX_EVENTS_PER_SEAT} events`));
+    // What to do about it: a participant still at work takes a new seat.
+    assert.match(title, /Leave the class.*npm start -- --join/s, `names the next step: ${title}`);
     assert.equal(await page.locator('tr[data-seat="Other"][data-full="false"]').count(), 1);
   } finally {
     await browser.close();

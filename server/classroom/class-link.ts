@@ -88,13 +88,21 @@ export class ClassLink {
   /** The next attempt number of a step (counted across restarts of the runner). */
   nextAttempt(step: string): number {
     const attempt = this.outbox.attempt(step) + 1;
+    this.onDisk(() => this.outbox.setAttempt(step, attempt));
+    return attempt;
+  }
+
+  /**
+   * A change to the outbox. The outbox keeps it in memory even when the disk refuses it (full):
+   * the runner goes on (sends the event, keeps the seat, does not join again) and says so in the
+   * log; only a restart would forget the change.
+   */
+  private onDisk(change: () => void): void {
     try {
-      this.outbox.setAttempt(step, attempt);
+      change();
     } catch (error) {
-      // A full disk: the count is not kept across a restart, the step still runs.
       this.options.log('error', 'class-outbox-failed', { error: String(error) });
     }
-    return attempt;
   }
 
   attemptOf(step: string): number {
@@ -105,13 +113,7 @@ export class ClassLink {
   record(body: EventBody): ClassEvent | undefined {
     if (this.closed) return undefined;
     const event = { id: randomUUID(), at: Date.now(), body };
-    try {
-      this.outbox.add(event);
-    } catch (error) {
-      // A full disk (or a folder gone): the event is lost, the runner and the step go on.
-      this.options.log('error', 'class-outbox-failed', { error: String(error) });
-      return undefined;
-    }
+    this.onDisk(() => this.outbox.add(event));
     this.wake?.();
     return event;
   }
@@ -175,7 +177,7 @@ export class ClassLink {
         }
         if (error instanceof Refused && error.status === 401) {
           // The class server no longer knows this seat (its data was wiped): join again, keep the events.
-          this.outbox.setSeat(null);
+          this.onDisk(() => this.outbox.setSeat(null));
         }
         this.connection = 'offline';
         this.failures++;
@@ -201,7 +203,7 @@ export class ClassLink {
   private async join(): Promise<void> {
     const answer = await this.request('POST', CLASS_PATHS.join, undefined, { code: this.options.target.code, seat: this.options.seat });
     const seat = joinResponseSchema.parse(answer);
-    this.outbox.setSeat(seat);
+    this.onDisk(() => this.outbox.setSeat(seat));
     this.options.log('info', 'class-joined', { seat: seat.seatName });
     this.onJoined?.();
   }
@@ -216,7 +218,7 @@ export class ClassLink {
       // every later one: drop it, say so, and go on. Unreachable servers and 401s are retried.
       if (error instanceof Refused && (error.status === 400 || error.status === 413)) {
         this.options.log('error', 'class-events-refused', { status: error.status, events: batch.length });
-        this.outbox.acknowledge(batch.map((event) => event.id));
+        this.onDisk(() => this.outbox.acknowledge(batch.map((event) => event.id)));
         return;
       }
       // The seat (409 seat-full) or the whole class (507 class-storage-full) holds all the class
@@ -229,12 +231,12 @@ export class ClassLink {
         if (!saidAlready) this.options.log('error', 'class-events-refused', { status: error.status, code: error.code, events: batch.length });
         if (seatFull) this.seatFull = true;
         else this.classStorageFull = true;
-        this.outbox.acknowledge(batch.map((event) => event.id));
+        this.onDisk(() => this.outbox.acknowledge(batch.map((event) => event.id)));
         return;
       }
       throw error;
     }
-    this.outbox.acknowledge(answer.stored);
+    this.onDisk(() => this.outbox.acknowledge(answer.stored));
   }
 
   private async poll(): Promise<void> {

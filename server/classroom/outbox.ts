@@ -35,6 +35,13 @@ export class UnsafeOutboxError extends UnsafeFolderError {
   }
 }
 
+/** The disk took only part of a change (it is full): the change holds in memory, not on disk. */
+export class OutboxDiskError extends Error {
+  constructor(file: string, written: number, wanted: number) {
+    super(`The class outbox ${file} took ${written} of ${wanted} bytes; is the disk full?`);
+  }
+}
+
 /**
  * Beyond this, the oldest events go: the class server never stores more for one seat, so
  * keeping more would only fill the disk (a day offline stays far below it).
@@ -144,26 +151,30 @@ export class Outbox {
     rmSync(this.journal, { force: true });
   }
 
-  /** Appends one change to the journal, then applies it (compacting when the journal grew too long). */
+  /**
+   * Applies one change and appends it to the journal (compacting when the journal grew too
+   * long). The change holds in memory even when the disk refuses it (OutboxDiskError): the
+   * runner goes on with it (sends the event, keeps the seat); only a restart would forget it.
+   */
   private write(line: Line): void {
     const text = Buffer.from(`${JSON.stringify(line)}\n`);
+    this.apply(line, text.length);
     const fd = openSync(this.journal, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NO_FOLLOW, 0o600);
     try {
       const before = fstatSync(fd).size;
       // A full disk may take part of a line: cut it off again, so that the next line is not
-      // glued to it, and fail, so that the change does not count as kept.
+      // glued to it.
       let written = 0;
       try {
         written = writeSync(fd, text);
       } finally {
         if (written !== text.length) ftruncateSync(fd, before);
       }
-      if (written !== text.length) throw new Error(`The outbox ${this.journal} took ${written} of ${text.length} bytes (is the disk full?).`);
+      if (written !== text.length) throw new OutboxDiskError(this.journal, written, text.length);
     } finally {
       closeSync(fd);
     }
     this.journalBytes += text.length;
-    this.apply(line, text.length);
     if (this.journalBytes > COMPACT_FACTOR * this.eventBytes + COMPACT_SLACK_BYTES) this.compact();
   }
 
@@ -218,16 +229,22 @@ export class Outbox {
     const temporary = `${this.journal}.${process.pid}.tmp`;
     rmSync(temporary, { force: true });
     // 'wx': a fresh file of ours, never one that was there already.
+    const bytes = Buffer.from(text);
     const fd = openSync(temporary, 'wx', 0o600);
     try {
-      writeSync(fd, text);
+      const written = writeSync(fd, bytes);
+      // A full disk took only part of it: the old journal stays, whole, in its place.
+      if (written !== bytes.length) throw new OutboxDiskError(temporary, written, bytes.length);
       // On disk before the rename, or a crash could leave an empty journal in place of a full one.
       fsyncSync(fd);
-    } finally {
+    } catch (error) {
       closeSync(fd);
+      rmSync(temporary, { force: true });
+      throw error;
     }
+    closeSync(fd);
     renameSync(temporary, this.journal);
-    this.journalBytes = Buffer.byteLength(text);
+    this.journalBytes = bytes.length;
   }
 }
 

@@ -4,16 +4,22 @@
 // stands in for a full disk; the parent then reads the journal back without a limit.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
+import { startClassServer } from '../../class/class-server.ts';
+import type { FeedMessage } from '../../contracts/class-api.ts';
 import { Outbox } from '../../server/classroom/outbox.ts';
+import { readFeed, trainerCredential } from './class-harness.ts';
 
 const OUTBOX = resolve(import.meta.dirname, '../../server/classroom/outbox.ts');
+const CLASS_LINK = resolve(import.meta.dirname, '../../server/classroom/class-link.ts');
+const JOIN_URL = resolve(import.meta.dirname, '../../server/classroom/join-url.ts');
 
 /** Adds events in a child process whose files may not grow beyond `kib` KiB; returns the ids it was told were kept. */
-async function addUntilFull(dir: string, kib: number): Promise<{ kept: string[]; failed: string[] }> {
+async function addUntilFull(dir: string, kib: number): Promise<{ kept: string[]; failed: string[]; inMemory: number }> {
   const script = join(dir, 'child.mts');
   await writeFile(
     script,
@@ -25,7 +31,7 @@ for (let i = 0; i < 400 && failed.length < 3; i++) {
   try { outbox.add({ id, at: 1, body: { kind: 'step', step: 'say-hello', status: 'passed', attempt: 1, durationMs: 10 } }); kept.push(id); }
   catch { failed.push(id); }
 }
-console.log(JSON.stringify({ kept, failed }));
+console.log(JSON.stringify({ kept, failed, inMemory: outbox.size }));
 `,
   );
   const state = join(dir, 'state');
@@ -34,14 +40,15 @@ console.log(JSON.stringify({ kept, failed }));
   child.stdout.on('data', (chunk) => (out += chunk));
   const code = await new Promise<number | null>((done) => child.on('close', done));
   assert.equal(code, 0, `the child ran: ${out}`);
-  return JSON.parse(out) as { kept: string[]; failed: string[] };
+  return JSON.parse(out) as { kept: string[]; failed: string[]; inMemory: number };
 }
 
 test('on a full disk, an event that did not fit is refused; every event reported kept is kept', { timeout: 30_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'outbox-full-'));
   try {
-    const { kept, failed } = await addUntilFull(dir, 16);
+    const { kept, failed, inMemory } = await addUntilFull(dir, 16);
     assert.ok(kept.length > 10 && failed.length > 0, `the limit was reached: ${kept.length} kept, ${failed.length} failed`);
+    assert.equal(inMemory, kept.length + failed.length, 'the refused ones still go out from memory (until a restart)');
     const state = join(dir, 'state');
     const outbox = await Outbox.open(state, 'class-full');
     assert.deepEqual(outbox.peek(1000).map((event) => event.id), kept, 'exactly the events reported kept, in order');
@@ -50,6 +57,67 @@ test('on a full disk, an event that did not fit is refused; every event reported
     const text = await readFile(join(state, journal), 'utf8');
     assert.ok(text.endsWith('\n'), 'the journal ends with a whole line');
   } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('compacting on a full disk keeps the old journal, whole', { timeout: 30_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'outbox-full-'));
+  try {
+    const state = join(dir, 'state');
+    await mkdir(state, { mode: 0o700 });
+    const outbox = await Outbox.open(state, 'class-full');
+    const ids = Array.from({ length: 200 }, () => randomUUID());
+    for (const id of ids) outbox.add({ id, at: 1, body: { kind: 'step', step: 'say-hello', status: 'passed', attempt: 1, durationMs: 10 } });
+    // Opening compacts: here into a file the limit cuts short.
+    const script = join(dir, 'open.mts');
+    await writeFile(script, `import { Outbox } from ${JSON.stringify(OUTBOX)};
+try { await Outbox.open(process.argv[2], 'class-full'); console.log('opened'); } catch (error) { console.log('refused: ' + error.message); }
+`);
+    const child = spawn('bash', ['-c', 'ulimit -f 4 && exec "$0" --import tsx "$2" "$1"', process.execPath, state, script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    await new Promise((done) => child.on('close', done));
+    assert.match(out, /refused: .*is the disk full\?/, `the open says why: ${out}`);
+    assert.deepEqual((await readdir(state)).filter((name) => name.endsWith('.tmp')), [], 'no half-written copy is left');
+    assert.deepEqual((await Outbox.open(state, 'class-full')).peek(1000).map((event) => event.id), ids, 'every event is still there');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a runner whose disk is full after it joined keeps its seat and does not join again', { timeout: 60_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'outbox-full-'));
+  const server = await startClassServer({ dataDir: join(dir, 'class'), name: 'Full disk' });
+  try {
+    // A runner in a process whose files may not pass 1 KiB: its outbox fits, the seat with its
+    // credential does not.
+    const script = join(dir, 'link.mts');
+    await writeFile(script, `import { ClassLink } from ${JSON.stringify(CLASS_LINK)};
+import { parseJoinUrl } from ${JSON.stringify(JOIN_URL)};
+const lines = [];
+const link = await ClassLink.open({ target: parseJoinUrl(process.argv[3]), seat: 'Ann', stateDir: process.argv[2], log: (level, event) => lines.push(event) });
+// Most of the 1 KiB used up, so that the seat with its credential does not fit after it.
+link.nextAttempt('s'.repeat(900));
+link.start();
+await new Promise((done) => setTimeout(done, 3000));
+console.log(JSON.stringify({ state: link.state(), failed: lines.filter((event) => event === 'class-outbox-failed').length }));
+await link.close();
+`);
+    const state = join(dir, 'state');
+    await mkdir(state, { mode: 0o700 });
+    const child = spawn('bash', ['-c', 'ulimit -f 1 && exec "$0" --import tsx "$3" "$1" "$2"', process.execPath, state, server.joinUrl, script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    await new Promise((done) => child.on('close', done));
+    const report = JSON.parse(out) as { state: { joined: boolean; connection?: string }; failed: number };
+    assert.ok(report.failed > 0, `the disk refused the seat: ${out}`);
+    assert.ok(report.state.joined && report.state.connection === 'connected', `still in the class: ${out}`);
+    const trainer = await trainerCredential({ origin: server.origin, trainerLink: server.trainerLink });
+    const [hello] = (await readFeed(server.origin, trainer, (messages) => messages.length > 0)) as FeedMessage[];
+    assert.deepEqual(hello.type === 'hello' && hello.seats.map((seat) => seat.name), ['Ann'], 'one seat, not one per retry');
+  } finally {
+    await server.close();
     await rm(dir, { recursive: true, force: true });
   }
 });

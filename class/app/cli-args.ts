@@ -21,7 +21,7 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: N
 
 /** The user's data folder (the class server may not import the runner's userDataDir, so the same rule once more). */
 function dataHome(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home: string): string {
-  if (platform === 'win32') return env.LOCALAPPDATA ?? join(home, 'AppData', 'Local');
+  if (platform === 'win32') return env.LOCALAPPDATA || join(home, 'AppData', 'Local');
   if (platform === 'darwin') return join(home, 'Library', 'Application Support');
   // The XDG spec: a relative XDG_DATA_HOME is invalid and must be ignored.
   const xdg = env.XDG_DATA_HOME;

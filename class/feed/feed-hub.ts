@@ -107,8 +107,8 @@ export class FeedHub {
   end(owner: string): void {
     for (const client of this.clients) {
       if (client.owner !== owner) continue;
-      client.response.end();
-      this.clients.delete(client);
+      // Destroyed, not ended: a stalled stream would keep its socket and what it buffered.
+      this.drop(client);
     }
   }
 

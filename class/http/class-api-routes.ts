@@ -206,6 +206,8 @@ export function createClassApi(context: ClassApiContext) {
       case `POST ${CLASS_PATHS.trainerBroadcast}`: {
         requireTrainer(request);
         const body = parse(broadcastRequestSchema, await readJson(request));
+        // Still the trainer after the body arrived: a sign-out meanwhile ends the request.
+        requireTrainer(request);
         const broadcast = body.text === '' ? null : { text: body.text, at: Date.now() };
         store.setBroadcast(broadcast);
         feed.publish({ type: 'broadcast', broadcast });
@@ -215,6 +217,7 @@ export function createClassApi(context: ClassApiContext) {
       case `PUT ${CLASS_PATHS.trainerRules}`: {
         requireTrainer(request);
         const rules = parse(stuckRulesSchema, await readJson(request));
+        requireTrainer(request);
         store.setRules(rules);
         feed.publish({ type: 'rules', rules });
         sendJson(response, 200, rules);

@@ -31,7 +31,9 @@ export class UnsafeOutboxError extends UnsafeFolderError {
     this.message =
       what === 'file'
         ? `The runner does not read ${path}, a file of the class outbox: it is a symbolic link. Put the file itself in its place (mv) to keep the seat, and start again.`
-        : `The runner does not use ${path}, the folder of the class outbox (${reason}). It holds the seat and the events not sent yet: make it the user's alone (chown, chmod 700) rather than remove it, and start again.`;
+        : reason === 'not-a-folder'
+          ? `The runner does not use ${path}, the folder of the class outbox: it is a file. Move it aside (mv), and the runner joins with a new seat.`
+          : `The runner does not use ${path}, the folder of the class outbox (${reason}). It holds the seat and the events not sent yet: make it the user's alone (chown, chmod 700) rather than remove it, and start again.`;
   }
 }
 

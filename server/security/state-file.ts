@@ -19,7 +19,7 @@ const APP = 'wasm-docker-workshop';
 
 export function defaultStateDir(env: NodeJS.ProcessEnv = process.env, platform = process.platform): string {
   if (env.WORKSHOP_STATE_DIR) return env.WORKSHOP_STATE_DIR;
-  if (platform === 'win32') return join(env.LOCALAPPDATA ?? join(homedir(), 'AppData', 'Local'), APP, 'state');
+  if (platform === 'win32') return join(env.LOCALAPPDATA || join(homedir(), 'AppData', 'Local'), APP, 'state');
   if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP, 'state');
   // The XDG spec: a relative XDG_STATE_HOME is invalid and must be ignored.
   const xdg = env.XDG_STATE_HOME;

@@ -10,7 +10,7 @@ import { after, test } from 'node:test';
 import { CLASS_PATHS } from '../../contracts/class-api.ts';
 import { hashCredential } from '../../class/security/secrets.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { readFeed, removeDir, startClassProcess, tempDir, trainerCredential, waitFor } from './class-harness.ts';
+import { joinClass, readFeed, removeDir, startClassProcess, tempDir, trainerCredential, waitFor } from './class-harness.ts';
 
 const dirs: string[] = [];
 after(async () => {
@@ -76,16 +76,22 @@ test('a signed-out trainer credential is refused on feed, export and broadcast, 
 
     // A feed that is open when the trainer signs out ends too: the credential opens nothing more.
     let feedEnded = false;
-    const open = readFeed(server.origin, credential, () => false, 0, 30_000).then((messages) => {
-      feedEnded = true;
-      return messages;
-    });
-    await new Promise((resolveSoon) => setTimeout(resolveSoon, 500));
+    let feedOpen = false;
+    // Signing out cuts the stream off (destroyed, not ended: a stalled one keeps nothing).
+    const open = readFeed(server.origin, credential, (messages) => ((feedOpen = messages.length > 0), false), 0, 30_000).then(
+      () => (feedEnded = true),
+      () => (feedEnded = true),
+    );
+    await waitFor('the feed to be open (its hello)', () => feedOpen || undefined, 10_000);
+    // A seat's credential cannot sign the trainer out (nor itself: it is not a trainer's).
+    const seat = await joinClass(server, 'Stranger');
+    assert.equal((await signOut(server.origin, seat.credential)).status, 401);
+    assert.deepEqual(await trainerStatuses(server.origin, credential), [200, 200, 200], 'a seat changes nothing');
     const answer = await signOut(server.origin, credential);
     assert.equal(answer.status, 200);
     assert.deepEqual(await answer.json(), { signedOut: true });
     await waitFor('the open feed to end', () => feedEnded, 10_000);
-    assert.equal(((await open)[0] as { type: string }).type, 'hello');
+    await open;
 
     assert.equal(trainerRows(dataDir, credential), 0, 'the hash is gone from the SQLite file');
     assert.deepEqual(await trainerStatuses(server.origin, credential), [401, 401, 401]);

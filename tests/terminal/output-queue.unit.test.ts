@@ -170,13 +170,19 @@ test('Ctrl-C drops what waits, acknowledges it, keeps what xterm.js has, and the
   assert.equal(t.acked, (5 * big) / 2 + 5);
 });
 
-test('Ctrl-C while a flood is being gathered: nothing of it is written later', () => {
+/** A flood's first write parsed and its second chunk being gathered. */
+function gatheringFlood() {
   const big = FLOOD_WRITE_BYTES;
   const t = fakeTerminal(4 * big);
   t.queue.push(chunk(big), big);
   t.parseAll();
   t.queue.push(chunk(big), big);
   assert.equal(t.pendingTimers, 1, 'being gathered');
+  return { t, big };
+}
+
+test('Ctrl-C while a flood is being gathered: nothing of it is written later', () => {
+  const { t, big } = gatheringFlood();
   t.queue.dropWaiting();
   t.advance(GATHER_MS);
   assert.deepEqual(t.written, [big]);
@@ -202,12 +208,7 @@ test('after clear() (a new connection) late parse callbacks of the old one ackno
 });
 
 test('a new connection while a flood is being gathered: nothing of the old one is written', () => {
-  const big = FLOOD_WRITE_BYTES;
-  const t = fakeTerminal(4 * big);
-  t.queue.push(chunk(big), big);
-  t.parseAll();
-  t.queue.push(chunk(big), big);
-  assert.equal(t.pendingTimers, 1, 'being gathered');
+  const { t, big } = gatheringFlood();
   t.queue.clear();
   assert.equal(t.pendingTimers, 0);
   t.advance(GATHER_MS);

@@ -217,6 +217,15 @@ export class TerminalClient {
     return this.messages.slice(before).find(isFinal) as Extract<ServerMessage, { type: 'step' }>;
   }
 
+  /** Sends a run or check request; resolves with its final step message (skipped counts) or an error. */
+  async request(step: string, type: 'run' | 'check' = 'run'): Promise<Extract<ServerMessage, { type: 'step' | 'error' }>> {
+    const before = this.messages.length;
+    this.send({ type, step });
+    const isFinal = (m: ServerMessage) => (m.type === 'step' && m.step === step && m.status !== 'running' && m.status !== 'idle') || m.type === 'error';
+    await this.until(() => this.messages.slice(before).some(isFinal), `step ${step} to finish`, 20_000);
+    return this.messages.slice(before).find(isFinal) as Extract<ServerMessage, { type: 'step' | 'error' }>;
+  }
+
   close(): Promise<number> {
     this.ws.close();
     return this.closed;

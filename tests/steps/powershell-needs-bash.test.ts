@@ -6,11 +6,9 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { ServerMessage } from '../../contracts/terminal-protocol.ts';
 import { sleep, startTestRunner, TerminalClient, type TestRunner } from '../server/runner-harness.ts';
 import { makeFakePwsh, type FakePwsh } from '../helpers/fake-pwsh.ts';
 
-type StepReply = Extract<ServerMessage, { type: 'step' }> | Extract<ServerMessage, { type: 'error' }>;
 
 let runner: TestRunner;
 let pwsh: FakePwsh;
@@ -36,20 +34,11 @@ after(async () => {
   await pwsh?.dispose();
 });
 
-async function request(client: TerminalClient, step: string, type: 'run' | 'check' = 'run'): Promise<StepReply> {
-  const before = client.messages.length;
-  client.send({ type, step });
-  const isFinal = (m: ServerMessage) =>
-    (m.type === 'step' && m.step === step && m.status !== 'running' && m.status !== 'idle') || m.type === 'error';
-  await client.until(() => client.messages.slice(before).some(isFinal), `step ${step} to finish`, 20_000);
-  return client.messages.slice(before).find(isFinal) as StepReply;
-}
-
 test('the fake PowerShell is taken for PowerShell: a step with a variant runs its variant', async () => {
   const client = await TerminalClient.connect(runner);
   const hello = client.messages.find((m) => m.type === 'hello');
   assert.equal(hello?.type === 'hello' && hello.shell, 'powershell');
-  const reply = await request(client, 'has-variant');
+  const reply = await client.request('has-variant');
   assert.equal(reply.type === 'step' ? reply.status : reply.code, 'passed');
   await client.close();
 });
@@ -59,7 +48,7 @@ for (const mode of ['run', 'check'] as const) {
     const client = await TerminalClient.connect(runner);
     await client.waitForOutput(/workshop [$#] /);
     const shown = client.text.length;
-    const reply = await request(client, 'bash-only', mode);
+    const reply = await client.request('bash-only', mode);
     assert.deepEqual(reply, { type: 'step', step: 'bash-only', status: 'failed', reason: 'needs-bash' });
     assert.ok(!client.messages.some((m) => m.type === 'step' && m.status === 'running'), 'never reported as running');
     // Anything typed would echo and run within this time.

@@ -12,7 +12,3 @@ export const BENCH_CSV_HEADER = 'seat,variant,mean_ms,median_ms,runs,at\n';
 
 /** One row as a CSV line, with its newline: the export writes them a page at a time. */
 export const benchCsvLine = (row: BenchExportRow): string => `${[row.seat, row.variant, row.meanMs, row.medianMs, row.runs, new Date(row.at).toISOString()].map(cell).join(',')}\n`;
-
-export function benchCsv(rows: readonly BenchExportRow[]): string {
-  return BENCH_CSV_HEADER + rows.map(benchCsvLine).join('');
-}

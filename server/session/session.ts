@@ -395,7 +395,6 @@ export class Session {
     }
   }
 
-
   /**
    * No page reads the output: keep what the replay buffer holds, then stop reading, so
    * the command blocks in write() (as on a terminal that is scrolled back) and burns no CPU.

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { classCodeSchema } from '../../contracts/class-api.ts';
 import { parseClassArgs } from '../../class/app/cli-args.ts';
-import { benchCsv } from '../../class/http/bench-export.ts';
+import { BENCH_CSV_HEADER, benchCsvLine } from '../../class/http/bench-export.ts';
 import { createClassCode } from '../../class/security/secrets.ts';
 import { parseJoinUrl } from '../../server/classroom/join-url.ts';
 import { parseCliArgs } from '../../server/app/cli-args.ts';
@@ -45,10 +45,15 @@ test('npm start takes --join and --seat', () => {
 });
 
 test('the class benchmark CSV quotes what it must and defuses spreadsheet formulas in seat names', () => {
-  const csv = benchCsv([
-    { seat: '=HYPERLINK("x")', variant: 'node-wasi', meanMs: 41.5, medianMs: 40, runs: 10, at: 0 },
-    { seat: 'Lee, Ann', variant: 'container-classic', meanMs: 600, medianMs: 590, runs: 10, at: 0 },
-  ]);
+  // Header and lines as the export writes them, a page at a time.
+  const csv =
+    BENCH_CSV_HEADER +
+    [
+      { seat: '=HYPERLINK("x")', variant: 'node-wasi', meanMs: 41.5, medianMs: 40, runs: 10, at: 0 },
+      { seat: 'Lee, Ann', variant: 'container-classic', meanMs: 600, medianMs: 590, runs: 10, at: 0 },
+    ]
+      .map(benchCsvLine)
+      .join('');
   assert.equal(csv.split('\n')[0], 'seat,variant,mean_ms,median_ms,runs,at');
   assert.ok(csv.includes(`"'=HYPERLINK(""x"")"`), csv);
   assert.ok(csv.includes('"Lee, Ann",container-classic,600,590,10,1970-01-01T00:00:00.000Z'), csv);

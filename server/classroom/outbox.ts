@@ -40,7 +40,7 @@ export class UnsafeOutboxError extends UnsafeFolderError {
 /** The disk took only part of a change (it is full): the change holds in memory, not on disk. */
 export class OutboxDiskError extends Error {
   constructor(file: string, written: number, wanted: number) {
-    super(`The class outbox ${file} took ${written} of ${wanted} bytes; is the disk full?`);
+    super(`The class outbox ${file} took ${written} of ${wanted} bytes; is the disk full? Free some space there (and start again if the runner stopped): nothing the outbox held before is lost; a change that did not fit is kept in memory only, until the runner stops.`);
   }
 }
 

@@ -79,6 +79,7 @@ try { await Outbox.open(process.argv[2], 'class-full'); console.log('opened'); }
     child.stdout.on('data', (chunk) => (out += chunk));
     await new Promise((done) => child.on('close', done));
     assert.match(out, /refused: .*is the disk full\?/, `the open says why: ${out}`);
+    assert.match(out, /Free some space there/, `and what to do: ${out}`);
     assert.deepEqual((await readdir(state)).filter((name) => name.endsWith('.tmp')), [], 'no half-written copy is left');
     assert.deepEqual((await Outbox.open(state, 'class-full')).peek(1000).map((event) => event.id), ids, 'every event is still there');
   } finally {

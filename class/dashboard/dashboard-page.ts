@@ -168,7 +168,7 @@ function setConnection(next: typeof state.connection): void {
  * rather than let the trainer believe a credential is revoked that still works.
  */
 async function signOut(): Promise<void> {
-  const response = await fetch(CLASS_PATHS.trainerSignOut, { method: 'POST', cache: 'no-store', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: '{}' }).catch(() => undefined);
+  const response = await fetch(CLASS_PATHS.trainerSignOut, authorized({ method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' })).catch(() => undefined);
   if (!response || (!response.ok && response.status !== 401)) {
     document.getElementById('sign-out-failed')?.removeAttribute('hidden');
     return;

@@ -16,6 +16,8 @@ import { startWetty, type RunningPeer } from './wetty-peer.ts';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const PROMPT = '$ ';
 const CHAPTER = '/en/why/';
+/** The throughput workload: `bytes` of x in lines of 120 (the page's run adds an end marker). */
+const flood = (bytes: number) => `head -c ${bytes} /dev/zero | tr '\\0' x | fold -w 120`;
 
 const USAGE = `npm run bench:terminal -- [options]
 
@@ -141,7 +143,7 @@ async function measure(page: BarePage, options: Options, profileName: string): P
   const size = (await page.evaluateSource('JSON.stringify(window.__probe.size())')) as string;
 
   const bytes = Math.round(options.megabytes * 1e6);
-  await page.insertText(`head -c ${bytes} /dev/zero | tr '\\0' x | fold -w 120; echo __END_$((6*7))__`);
+  await page.insertText(`${flood(bytes)}; echo __END_$((6*7))__`);
   await sleep(200);
   if (options.profileDir) {
     await page.command('Profiler.enable', {});
@@ -284,7 +286,7 @@ async function main(): Promise<void> {
     const bytes = Math.round(options.megabytes * 1e6);
     for (let run = 0; run < options.runs; run++) {
       log(`run ${run + 1}/${options.runs}: pty alone ...`);
-      ptyAlone.push(await measurePtyAlone(`head -c ${bytes} /dev/zero | tr '\\0' x | fold -w 120`, bytes));
+      ptyAlone.push(await measurePtyAlone(flood(bytes), bytes));
       // Interleaved A/B, the order alternating, so that neither always goes first.
       const order = run % 2 === 0 ? systems : [...systems].reverse();
       for (const system of order) {

@@ -5,7 +5,15 @@
 export const DEFAULT_RING_BUFFER_BYTES = 1024 * 1024;
 
 export class RingBuffer {
-  private chunks: Buffer[] = [];
+  /**
+   * One block of `capacity` bytes, written round and round, allocated at the first output.
+   * Copying each chunk in costs a memcpy; keeping the chunks themselves would keep a
+   * megabyte of small buffers alive through every garbage collection, which in a flood
+   * was a quarter of the runner's JavaScript time (bench:terminal, docs/cli.md).
+   */
+  private bytes: Buffer | undefined;
+  /** Where the oldest byte is. */
+  private start = 0;
   private size = 0;
   /** True once the oldest output has been dropped: the buffer then starts mid-stream. */
   wrapped = false;
@@ -18,32 +26,30 @@ export class RingBuffer {
 
   push(chunk: Buffer): void {
     if (chunk.length === 0) return;
-    if (this.size + chunk.length > this.capacity) this.wrapped = true;
-    if (chunk.length >= this.capacity) {
-      // Copy: the tail of a large chunk must not keep the whole chunk alive.
-      this.chunks = [Buffer.from(chunk.subarray(chunk.length - this.capacity))];
-      this.size = this.capacity;
+    const capacity = this.capacity;
+    if (this.size + chunk.length > capacity) this.wrapped = true;
+    // Not zero-filled: only bytes written here are ever read back.
+    const bytes = (this.bytes ??= Buffer.allocUnsafe(capacity));
+    if (chunk.length >= capacity) {
+      chunk.copy(bytes, 0, chunk.length - capacity);
+      this.start = 0;
+      this.size = capacity;
       return;
     }
-    this.chunks.push(chunk);
-    this.size += chunk.length;
-    while (this.size > this.capacity) {
-      const first = this.chunks[0];
-      const excess = this.size - this.capacity;
-      if (first.length <= excess) {
-        this.chunks.shift();
-        this.size -= first.length;
-      } else {
-        this.chunks[0] = first.subarray(excess);
-        this.size -= excess;
-      }
-    }
-    // Many tiny chunks (keystroke echoes) would make the array long; merge now and then.
-    if (this.chunks.length > 4096) this.chunks = [Buffer.concat(this.chunks)];
+    const end = (this.start + this.size) % capacity;
+    const untilWrap = Math.min(chunk.length, capacity - end);
+    chunk.copy(bytes, end, 0, untilWrap);
+    if (untilWrap < chunk.length) chunk.copy(bytes, 0, untilWrap);
+    const size = this.size + chunk.length;
+    if (size > capacity) this.start = (this.start + size - capacity) % capacity;
+    this.size = Math.min(size, capacity);
   }
 
-  /** Everything kept, oldest first, as one buffer. */
+  /** Everything kept, oldest first, as one buffer (a copy). */
   snapshot(): Buffer {
-    return Buffer.concat(this.chunks, this.size);
+    if (!this.bytes || this.size === 0) return Buffer.alloc(0);
+    const end = this.start + this.size;
+    if (end <= this.capacity) return Buffer.from(this.bytes.subarray(this.start, end));
+    return Buffer.concat([this.bytes.subarray(this.start), this.bytes.subarray(0, end - this.capacity)], this.size);
   }
 }

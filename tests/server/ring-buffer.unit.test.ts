@@ -22,3 +22,17 @@ test('ring buffer keeps the newest bytes up to its capacity', () => {
     }),
   );
 });
+
+test('ring buffer keeps copies, not the chunks it was given (they can die young)', () => {
+  const ring = new RingBuffer(8);
+  const chunk = Buffer.from('abcd');
+  ring.push(chunk);
+  chunk.fill('z');
+  ring.push(Buffer.from('efghij'));
+  assert.equal(ring.snapshot().toString(), 'cdefghij');
+  // The snapshot is a copy too: the next push does not change it.
+  const snapshot = ring.snapshot();
+  ring.push(Buffer.from('klmn'));
+  assert.equal(snapshot.toString(), 'cdefghij');
+  assert.equal(ring.snapshot().toString(), 'ghijklmn');
+});

@@ -6,11 +6,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startRunner, type RunningRunner } from '../../server/runner.ts';
 import { buildSite, SITE_BUILD_LOG, siteNeedsBuild } from '../../server/app/site-build.ts';
 import { ctrlKey, ENTER, launchBareChromium, letterKey, type BareBrowser, type BarePage } from './bare-chromium.ts';
 import { PROBE_SOURCE } from './page-probe.ts';
+import { cpuParts, cpuSnapshot, type CpuParts } from './process-cpu.ts';
 import { measurePtyAlone, type PtyAlone } from './pty-alone.ts';
+import { startRunnerProcess, type RunnerProcess } from './runner-process.ts';
 import { startWetty, type RunningPeer } from './wetty-peer.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -100,6 +101,8 @@ const median = (values: number[]) => percentile(values, 50);
 /** One system under test: how to reach a page whose Terminal the probe can find. */
 interface System {
   name: string;
+  /** The terminal server's process; its descendants are the shell and its workload. */
+  serverPid: number;
   open(browser: BareBrowser): Promise<BarePage>;
 }
 
@@ -116,6 +119,8 @@ interface RunFigures {
   echoP99: number;
   ctrlCMs: number;
   size: string;
+  /** The machine's CPU during the flood, per part, in seconds per 50 MB. */
+  cpu: CpuParts;
 }
 
 /** Waits for the page's Terminal, installs the probe, and waits for a first prompt. */
@@ -135,7 +140,7 @@ async function timed(page: BarePage, kind: 'char' | 'prompt' | 'marker', arg: st
   return (await page.evaluateSource('window.__probe.settle()')) as number;
 }
 
-async function measure(page: BarePage, options: Options, profileName: string): Promise<RunFigures> {
+async function measure(page: BarePage, system: System, options: Options, profileName: string): Promise<RunFigures> {
   // The same prompt everywhere, so that "back at the prompt" means the same thing.
   await page.insertText(`PS1='${PROMPT}'`);
   await timed(page, 'prompt', PROMPT, () => page.press(ENTER));
@@ -151,8 +156,10 @@ async function measure(page: BarePage, options: Options, profileName: string): P
     await page.command('Profiler.start', {});
   }
   const before = await page.metrics();
+  const cpuBefore = cpuSnapshot();
   const rendersBefore = (await page.evaluateSource('window.__probe.renders()')) as number;
   const floodMs = await timed(page, 'marker', '__END_42__', () => page.press(ENTER), 600_000);
+  const cpuAfter = cpuSnapshot();
   const after = await page.metrics();
   const renders = ((await page.evaluateSource('window.__probe.renders()')) as number) - rendersBefore;
   if (options.profileDir) {
@@ -193,16 +200,22 @@ async function measure(page: BarePage, options: Options, profileName: string): P
     echoP99: percentile(echoes, 99),
     ctrlCMs,
     size,
+    cpu: per50MB(cpuParts(cpuBefore, cpuAfter, system.serverPid), options.megabytes),
   };
 }
 
-function workshopSystem(runner: RunningRunner): System {
+function per50MB(cpu: CpuParts, megabytes: number): CpuParts {
+  return { ...cpu, parts: Object.fromEntries(Object.entries(cpu.parts).map(([part, seconds]) => [part, (seconds * 50) / megabytes])) };
+}
+
+function workshopSystem(runner: RunnerProcess): System {
   return {
     name: 'workshop',
+    serverPid: runner.pid,
     async open(browser) {
       const page = await browser.newPage();
       // The launch link: the page trades its one-time code for a credential; wait for that.
-      await page.goto(runner.url);
+      await page.goto(await runner.launchUrl());
       for (let i = 0; i < 200 && !(await page.evaluate(() => localStorage.getItem('workshop.credential') !== null, 0)); i++) await sleep(50);
       // A dock about as tall as wetty's page, so both draw a similar number of rows.
       await page.evaluate(() => localStorage.setItem('workshop.terminal.height', '560'), 0);
@@ -220,6 +233,7 @@ let workshopSize: { cols: number; rows: number } | undefined;
 function peerSystem(peer: RunningPeer, workshop: System): System {
   return {
     name: peer.name,
+    serverPid: peer.pid,
     async open(browser) {
       if (!workshopSize) await (await workshop.open(browser)).close();
       const page = await browser.newPage();
@@ -255,7 +269,7 @@ async function main(): Promise<void> {
     }
     const scratch = mkdtempSync(join(tmpdir(), 'term-bench-'));
     cleanups.push(async () => rmSync(scratch, { recursive: true, force: true }));
-    const runner = await startRunner({
+    const runner = await startRunnerProcess({
       port: 0,
       staticDir: distDir,
       fixturesDir: join(ROOT, 'fixtures'),
@@ -275,12 +289,6 @@ async function main(): Promise<void> {
     const browser = await launchBareChromium(['--disable-webgl', '--window-size=1280,800']);
     cleanups.push(() => browser.close());
 
-    let maxBuffered = 0;
-    const sampler = setInterval(() => {
-      maxBuffered = Math.max(maxBuffered, runner.bufferedBytes());
-    }, 2);
-    cleanups.push(async () => clearInterval(sampler));
-
     const figures = new Map<string, RunFigures[]>(systems.map((system) => [system.name, []]));
     const ptyAlone: PtyAlone[] = [];
     const bytes = Math.round(options.megabytes * 1e6);
@@ -294,18 +302,22 @@ async function main(): Promise<void> {
         const page = await system.open(browser);
         try {
           const profileName = `${system.name.replace(/[^a-z0-9]+/gi, '-')}-${run + 1}`;
-          figures.get(system.name)!.push(await measure(page, options, profileName));
+          figures.get(system.name)!.push(await measure(page, system, options, profileName));
         } finally {
           await page.close();
         }
       }
     }
-    report(systems.map((s) => s.name), figures, maxBuffered, ptyAlone, options);
+    report(systems.map((s) => s.name), figures, await runner.peakBufferedBytes(), ptyAlone, options);
   } finally {
     clearTimeout(deadline);
     await cleanUp();
   }
 }
+
+/** The parts of the machine's CPU, in the order printed (process-cpu.ts). */
+const LABEL_WIDTH = 32;
+const CPU_PARTS = ['page renderer', 'rest of Chromium', 'server', 'shell + workload', 'kernel threads', 'other', 'unattributed (interrupts)'];
 
 function report(names: string[], figures: Map<string, RunFigures[]>, maxBuffered: number, ptyAlone: PtyAlone[], options: Options): void {
   const rows: { label: string; unit: string; pick: (f: RunFigures) => number; target: string }[] = [
@@ -315,6 +327,9 @@ function report(names: string[], figures: Map<string, RunFigures[]>, maxBuffered
     { label: '  of it script', unit: 's', pick: (f) => f.scriptSecondsPer50MB, target: '' },
     { label: '  of it style', unit: 's', pick: (f) => f.styleSecondsPer50MB, target: '' },
     { label: '  of it layout', unit: 's', pick: (f) => f.layoutSecondsPer50MB, target: '' },
+    { label: 'machine CPU per 50 MB', unit: 's', pick: (f) => Object.values(f.cpu.parts).reduce((a, b) => a + b, 0), target: '' },
+    ...CPU_PARTS.map((part) => ({ label: `  ${part}`, unit: 's', pick: (f: RunFigures) => f.cpu.parts[part] ?? 0, target: '' })),
+    { label: 'machine busy in flood', unit: '%', pick: (f) => f.cpu.machineBusy * 100, target: '' },
     { label: 'echo p50', unit: 'ms', pick: (f) => f.echoP50, target: '<= 0.5 x peer' },
     { label: 'echo p99', unit: 'ms', pick: (f) => f.echoP99, target: '<= peer' },
     { label: 'Ctrl-C to prompt', unit: 'ms', pick: (f) => f.ctrlCMs, target: '<= 50 ms' },
@@ -325,17 +340,17 @@ function report(names: string[], figures: Map<string, RunFigures[]>, maxBuffered
     return;
   }
   const cell = (values: number[]) => values.map((v) => (v >= 100 ? v.toFixed(0) : v.toFixed(1))).join(' / ');
-  const header = ['measure'.padEnd(22), ...names.map((n) => `${n} (${options.runs} runs)`.padEnd(26))];
+  const header = ['measure'.padEnd(LABEL_WIDTH), ...names.map((n) => `${n} (${options.runs} runs)`.padEnd(26))];
   if (names.length > 1) header.push('ratio'.padEnd(7));
   console.log([...header, 'target'].join(' '));
   for (const row of rows) {
     const values = names.map((n) => figures.get(n)!.map(row.pick));
-    const line = [`${row.label} (${row.unit})`.padEnd(22), ...values.map((v) => cell(v).padEnd(26))];
+    const line = [`${row.label} (${row.unit})`.padEnd(LABEL_WIDTH), ...values.map((v) => cell(v).padEnd(26))];
     if (names.length > 1) line.push((median(values[0]) / median(values[1])).toFixed(2).padEnd(7));
     console.log([...line, row.target].join(' '));
   }
-  console.log(`${'pty alone, no page (MB/s)'.padEnd(22)} ${cell(ptyAlone.map((p) => p.mbPerSecond)).padEnd(26)} reads of ${median(ptyAlone.map((p) => p.bytesPerRead)).toFixed(0)} bytes on average (the ceiling)`);
-  console.log(`${'max server buffer (MB)'.padEnd(22)} ${(maxBuffered / 1e6).toFixed(2).padEnd(26)} ${names.length > 1 ? ''.padEnd(26 + 8) : ''}< 1 MB`);
+  console.log(`${'pty alone, no page (MB/s)'.padEnd(LABEL_WIDTH)} ${cell(ptyAlone.map((p) => p.mbPerSecond)).padEnd(26)} reads of ${median(ptyAlone.map((p) => p.bytesPerRead)).toFixed(0)} bytes on average (the ceiling)`);
+  console.log(`${'max server buffer (MB)'.padEnd(LABEL_WIDTH)} ${(maxBuffered / 1e6).toFixed(2).padEnd(26)} ${names.length > 1 ? ''.padEnd(26 + 8) : ''}< 1 MB`);
   console.log('');
   console.log(`ratio: median of ${names[0]} / median of ${names[1] ?? names[0]}. Terminal size (cols x rows): ${names.map((n) => `${n} ${figures.get(n)![0]?.size}`).join(', ')}.`);
 }

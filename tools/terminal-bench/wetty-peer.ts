@@ -12,6 +12,8 @@ export interface RunningPeer {
   name: string;
   /** The page to open (its xterm.js Terminal is window.wetty_term). */
   url: string;
+  /** Its server's process. */
+  pid: number;
   close(): Promise<void>;
 }
 
@@ -72,6 +74,7 @@ export async function startWetty(cacheDir: string, home: string, log: (text: str
   return {
     name: 'wetty 3.2',
     url,
+    pid: child.pid!,
     async close() {
       if (child.exitCode !== null) return;
       child.kill();

@@ -95,7 +95,7 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
   // it for links). Both cost the page time on every write; the shadow root keeps them out.
   const root = mount.shadowRoot ?? mount.attachShadow({ mode: 'open' });
   const style = document.createElement('style');
-  style.textContent = `${xtermCss}\n.terminal-host { height: 100%; }`;
+  style.textContent = `${xtermCss}\n.terminal-host { height: 100%; }\n.xterm .xterm-scrollable-element > .invisible.fade { transition: none; }`;
   const host = document.createElement('div');
   host.className = 'terminal-host';
   root.replaceChildren(style, host);

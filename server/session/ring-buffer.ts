@@ -7,9 +7,10 @@ export const DEFAULT_RING_BUFFER_BYTES = 1024 * 1024;
 export class RingBuffer {
   /**
    * One block of `capacity` bytes, written round and round, allocated at the first output.
-   * Copying each chunk in costs a memcpy; keeping the chunks themselves would keep a
-   * megabyte of small buffers alive through every garbage collection, which in a flood
-   * was a quarter of the runner's JavaScript time (bench:terminal, docs/cli.md).
+   * Copying each chunk in costs a memcpy (about 7 ms per 50 MB of output); keeping the
+   * chunks themselves kept up to a megabyte of small buffers alive (a flood reads the pty
+   * in chunks of 1-2 KB), each one more object for every garbage collection to visit and
+   * promote, and each pinning the pty read it came from.
    */
   private bytes: Buffer | undefined;
   /** Where the oldest byte is. */

@@ -12,7 +12,7 @@ import { CLOSE_CODES, serverMessage, TERMINAL_PATH, type ClientMessage, type Err
 import { socketProtocols } from '../runner/runner-api.ts';
 import { SESSION_KEY, type RunnerState, type StepMessage } from '../runner/runner-link.ts';
 import { reportRunnerShell } from '../shell/shell-choice.ts';
-import { blinkWhenQuiet } from './cursor-blink.ts';
+import { blinkWhenQuiet, CURSOR_BLINK_CSS } from './cursor-blink.ts';
 import { OutputQueue } from './output-queue.ts';
 import { useBestRenderer } from './webgl-renderer.ts';
 
@@ -77,7 +77,8 @@ function writeSessionId(id: string | undefined): void {
 
 export function startSession(mount: HTMLElement, label: string, hooks: SessionHooks): TerminalSession {
   const terminal = new Terminal({
-    // Blinks only when the terminal is quiet (cursor-blink.ts): a running blink slows echo.
+    // Blinks only when the terminal is quiet, and not with xterm.js's CSS animation
+    // (cursor-blink.ts): a running animation slows echo.
     cursorBlink: false,
     convertEol: false,
     fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
@@ -95,13 +96,20 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
   // it for links). Both cost the page time on every write; the shadow root keeps them out.
   const root = mount.shadowRoot ?? mount.attachShadow({ mode: 'open' });
   const style = document.createElement('style');
-  style.textContent = `${xtermCss}\n.terminal-host { height: 100%; }\n.xterm .xterm-scrollable-element > .invisible.fade { transition: none; }`;
+  style.textContent = [
+    xtermCss,
+    '.terminal-host { height: 100%; }',
+    CURSOR_BLINK_CSS,
+    // The scrollbar hides half a second after scrolling stops; xterm.js fades it out over
+    // 800 ms, frames in which the first keystrokes after a flood waited (bench:terminal).
+    '.xterm .xterm-scrollable-element > .invisible.fade { transition: none; }',
+  ].join('\n');
   const host = document.createElement('div');
   host.className = 'terminal-host';
   root.replaceChildren(style, host);
   terminal.open(host);
   terminal.textarea?.setAttribute('aria-label', label);
-  const blink = blinkWhenQuiet(terminal);
+  const blink = blinkWhenQuiet(terminal, host, () => mount.dataset.renderer === 'webgl');
   // As wetty exposes window.wetty_term: lets a harness measure what readers really get.
   window.term = terminal;
   // Tab belongs to the shell (completion), which would trap keyboard users inside the

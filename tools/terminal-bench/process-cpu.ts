@@ -5,7 +5,9 @@
 //
 // Linux only (/proc). Processes that end during the run (the workload's head, tr, fold)
 // are counted through their parent's "children" times once it has waited for them, which
-// the shell does before it prints the end marker.
+// the shell does before it prints the end marker. Only the shells' children times count:
+// when a process that lived long is waited for (a shell of an earlier tab that ends), its
+// parent's children times grow by that whole life's CPU at once, which is not this run's.
 import { readdirSync, readFileSync } from 'node:fs';
 
 /** USER_HZ: /proc reports CPU times in these ticks; 100 on every Linux this runs on. */
@@ -88,21 +90,19 @@ export function cpuParts(before: CpuSnapshot, after: CpuSnapshot, serverPid: num
     const then = before.processes.get(pid);
     const own = now.own - (then?.own ?? 0);
     const children = now.children - (then?.children ?? 0);
-    if (pid === serverPid) {
-      // What the server waited for (a shell that ended) was shell, not server.
-      add('server', own);
-      add('shell + workload', children);
+    if (descendsFrom(pid, serverPid)) {
+      add('shell + workload', own + children);
       continue;
     }
     let part = 'other';
-    if (now.chromiumType === 'renderer') part = 'page renderer';
+    if (pid === serverPid) part = 'server';
+    else if (now.chromiumType === 'renderer') part = 'page renderer';
     else if (now.chromiumType) part = 'rest of Chromium';
-    else if (descendsFrom(pid, serverPid)) part = 'shell + workload';
     else if (pid === 2 || now.ppid === 2) part = 'kernel threads';
-    add(part, own + children);
+    add(part, own);
   }
   const busy = after.busy - before.busy;
-  // Interrupts and processes that ended unseen: busy time no process accounts for.
+  // Interrupts, and processes that ended outside a shell: busy time no part accounts for.
   parts['unattributed (interrupts)'] = Math.max(0, busy - attributed) / TICKS_PER_SECOND;
   const total = busy + (after.idle - before.idle);
   return { parts, machineBusy: total > 0 ? busy / total : 0 };

@@ -111,6 +111,8 @@ interface RunFigures {
   /** Frames xterm.js drew per second during the flood. */
   framesPerSecond: number;
   busySecondsPer50MB: number;
+  /** How much of the flood the page's main thread was busy (the rest it waited for output), 0..1. */
+  pageBusy: number;
   /** Of the busy time: JavaScript, style recalculation, layout (DevTools Performance metrics). */
   scriptSecondsPer50MB: number;
   styleSecondsPer50MB: number;
@@ -193,6 +195,7 @@ async function measure(page: BarePage, system: System, options: Options, profile
     mbPerSecond: options.megabytes / (floodMs / 1000),
     framesPerSecond: renders / (floodMs / 1000),
     busySecondsPer50MB: spent('TaskDuration'),
+    pageBusy: ((after.TaskDuration ?? 0) - (before.TaskDuration ?? 0)) / (floodMs / 1000),
     scriptSecondsPer50MB: spent('ScriptDuration'),
     styleSecondsPer50MB: spent('RecalcStyleDuration'),
     layoutSecondsPer50MB: spent('LayoutDuration'),
@@ -324,6 +327,7 @@ function report(names: string[], figures: Map<string, RunFigures[]>, maxBuffered
     { label: `throughput, ${options.megabytes} MB`, unit: 'MB/s', pick: (f) => f.mbPerSecond, target: '>= 1.1 x peer' },
     { label: 'frames drawn in flood', unit: '/s', pick: (f) => f.framesPerSecond, target: '' },
     { label: 'page CPU per 50 MB', unit: 's', pick: (f) => f.busySecondsPer50MB, target: '' },
+    { label: 'page main thread busy', unit: '%', pick: (f) => f.pageBusy * 100, target: '' },
     { label: '  of it script', unit: 's', pick: (f) => f.scriptSecondsPer50MB, target: '' },
     { label: '  of it style', unit: 's', pick: (f) => f.styleSecondsPer50MB, target: '' },
     { label: '  of it layout', unit: 's', pick: (f) => f.layoutSecondsPer50MB, target: '' },

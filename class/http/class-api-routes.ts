@@ -111,7 +111,9 @@ export function createClassApi(context: ClassApiContext) {
       : undefined;
 
   const storage = (): ClassStorage => ({ full: store.storageFull(), budgetBytes: store.limits.bytesPerClass });
-  const hello = (lastSeq: number): FeedMessage => ({ type: 'hello', className: context.className, seats: store.seats(), rules: store.rules(), broadcast: store.broadcast(), storage: storage(), lastSeq });
+  // The budgets this store was opened with, not the contract's defaults: the dashboard names them.
+  const seatBudget = { events: store.limits.eventsPerSeat, bytes: store.limits.bytesPerSeat };
+  const hello = (lastSeq: number): FeedMessage => ({ type: 'hello', className: context.className, seats: store.seats(), rules: store.rules(), broadcast: store.broadcast(), storage: storage(), seatBudget, lastSeq });
 
   /** Answers one API request; false when the path is not an API path. */
   async function handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {

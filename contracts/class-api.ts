@@ -212,7 +212,7 @@ export const seatSchema = z
     name: z.string(),
     joinedAt: z.number(),
     left: z.boolean(),
-    /** The seat holds MAX_EVENTS_PER_SEAT events or MAX_STORED_BYTES_PER_SEAT bytes: the class server stores nothing more from it. */
+    /** The seat holds its budget (the hello's seatBudget): the class server stores nothing more from it. */
     full: z.boolean(),
   })
   .strict();
@@ -235,6 +235,18 @@ export const classStorageSchema = z
   .strict();
 export type ClassStorage = z.infer<typeof classStorageSchema>;
 
+/**
+ * What one seat may store on this class server, for the dashboard's words about a full seat:
+ * MAX_EVENTS_PER_SEAT and MAX_STORED_BYTES_PER_SEAT unless it was started with others.
+ */
+export const seatBudgetSchema = z
+  .object({
+    events: z.number().int().min(0),
+    bytes: z.number().int().min(0),
+  })
+  .strict();
+export type SeatBudget = z.infer<typeof seatBudgetSchema>;
+
 /** One message of the trainer's feed (Server-Sent Events, `data:` lines). */
 export const feedMessageSchema = z.discriminatedUnion('type', [
   /** First on every (re)connect: the class as it is now; then the events after the seq the dashboard named. */
@@ -246,6 +258,8 @@ export const feedMessageSchema = z.discriminatedUnion('type', [
       rules: stuckRulesSchema,
       broadcast: broadcastSchema.nullable(),
       storage: classStorageSchema,
+      /** A seat's budget; the same for every seat, and fixed while the class server runs. */
+      seatBudget: seatBudgetSchema,
       /** The newest stored event's seq as the feed opened: the backlog that follows ends there. */
       lastSeq: z.number().int().min(0),
     })

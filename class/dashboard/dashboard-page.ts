@@ -5,13 +5,12 @@ import {
   CLASS_PATHS,
   DEFAULT_STUCK_RULES,
   feedMessageSchema,
-  MAX_EVENTS_PER_SEAT,
-  MAX_STORED_BYTES_PER_SEAT,
   mebibytes,
   trainerExchangeResponseSchema,
   type Broadcast,
   type ClassStorage,
   type Seat,
+  type SeatBudget,
   type StoredEvent,
   type StuckRules,
 } from '../../contracts/class-api.ts';
@@ -47,6 +46,8 @@ const state = {
   rules: DEFAULT_STUCK_RULES as StuckRules,
   broadcast: null as Broadcast | null,
   storage: { full: false, budgetBytes: 0 } as ClassStorage,
+  // Set by every hello, which comes before any seat: a full seat is never drawn without it.
+  seatBudget: { events: 0, bytes: 0 } as SeatBudget,
   lastSeq: 0,
   connection: 'connecting' as 'connecting' | 'live' | 'reconnecting',
 };
@@ -132,6 +133,7 @@ function receive(data: string): void {
     state.rules = message.rules;
     state.broadcast = message.broadcast;
     state.storage = message.storage;
+    state.seatBudget = message.seatBudget;
   } else if (message.type === 'event') {
     const event = message.event;
     if (!received.has(event.id)) received.set(event.id, Date.now());
@@ -204,7 +206,7 @@ function gridSection(view: ClassView): HTMLElement {
       'tr',
       { 'data-seat': seat.name, 'data-left': String(seat.left), 'data-full': String(seat.full) },
       // A full seat's later steps never arrive: say so where the trainer looks for that seat.
-      h('th', { scope: 'row', title: seat.full ? t('seatFull', { n: MAX_EVENTS_PER_SEAT, mib: mebibytes(MAX_STORED_BYTES_PER_SEAT) }) : undefined }, seat.name, seat.full ? h('span', { class: 'seat-full' }, ` ${t('seatFullMark')}`) : undefined),
+      h('th', { scope: 'row', title: seat.full ? t('seatFull', { n: state.seatBudget.events, mib: mebibytes(state.seatBudget.bytes) }) : undefined }, seat.name, seat.full ? h('span', { class: 'seat-full' }, ` ${t('seatFullMark')}`) : undefined),
       ...view.steps.map((step) => {
         const cell = row?.get(step);
         if (!cell) return h('td', { 'data-step': step });

@@ -29,6 +29,7 @@ import { RateLimiter } from '../security/rate-limit.ts';
 import { bearerOf, createCredential, hashCredential } from '../security/secrets.ts';
 import { drained, HttpError, nextTurn, readJson, sendJson, startStream } from './http-io.ts';
 import { BENCH_CSV_HEADER, benchCsvLine } from './bench-export.ts';
+import { TrainerDownloads } from './trainer-downloads.ts';
 
 /** Seats a class can have: ten classes' worth; more is someone with the code flooding it. */
 export const MAX_SEATS = 1000;
@@ -62,6 +63,8 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
 
 export function createClassApi(context: ClassApiContext) {
   const { store, feed } = context;
+  // Exports under way, by credential: a sign-out ends them with the credential's feeds.
+  const downloads = new TrainerDownloads();
   // Wrong codes and wrong credentials cost a client address; right ones do not.
   const failures = new RateLimiter(20, 0.2);
   // Event batches per seat, sized to the real runner (contracts/class-api.ts): a stranger's
@@ -108,7 +111,9 @@ export function createClassApi(context: ClassApiContext) {
       : undefined;
 
   const storage = (): ClassStorage => ({ full: store.storageFull(), budgetBytes: store.limits.bytesPerClass });
-  const hello = (lastSeq: number): FeedMessage => ({ type: 'hello', className: context.className, seats: store.seats(), rules: store.rules(), broadcast: store.broadcast(), storage: storage(), lastSeq });
+  // The budgets this store was opened with, not the contract's defaults: the dashboard names them.
+  const seatBudget = { events: store.limits.eventsPerSeat, bytes: store.limits.bytesPerSeat };
+  const hello = (lastSeq: number): FeedMessage => ({ type: 'hello', className: context.className, seats: store.seats(), rules: store.rules(), broadcast: store.broadcast(), storage: storage(), seatBudget, lastSeq });
 
   /** Answers one API request; false when the path is not an API path. */
   async function handle(request: IncomingMessage, response: ServerResponse, url: URL): Promise<boolean> {
@@ -197,9 +202,10 @@ export function createClassApi(context: ClassApiContext) {
       case `POST ${CLASS_PATHS.trainerSignOut}`: {
         const trainer = requireTrainer(request);
         parse(trainerSignOutRequestSchema, await readJson(request));
-        // Deleted from the SQLite file, so a restart does not bring it back; its open feeds end too.
+        // Deleted from the SQLite file, so a restart does not bring it back; its open feeds and exports end too.
         store.removeTrainer(trainer);
         feed.end(trainer);
+        downloads.end(trainer);
         sendJson(response, 200, { signedOut: true });
         return true;
       }
@@ -224,7 +230,7 @@ export function createClassApi(context: ClassApiContext) {
         return true;
       }
       case `GET ${CLASS_PATHS.trainerExport}`: {
-        requireTrainer(request);
+        downloads.add(response, requireTrainer(request));
         // In pages, as the feed's backlog: the same bytes as one JSON or CSV body, never all at once.
         const csv = url.searchParams.get('format') === 'csv';
         const names = new Map(store.seats().map((seat) => [seat.id, seat.name]));
@@ -243,6 +249,7 @@ export function createClassApi(context: ClassApiContext) {
           if (read === 0) break;
           await (response.write(text) ? nextTurn() : drained(response));
           text = '';
+          // The reader left, or its credential was signed out meanwhile (TrainerDownloads.end).
           if (response.destroyed) return true;
         }
         response.end(csv ? text : `${text}]}`);

@@ -2,8 +2,9 @@
 // class server reads a page of stored events, writes it, and waits for the socket to drain before
 // it reads on. A dashboard that reads slowly (or not at all) holds the server to about a page,
 // however many events are stored, and no live event falls between the backlog and the live feed
-// or arrives twice. The real HTTP server in this process (so that the test can see how much the
-// server holds for one response), real SQLite in a temp folder, loopback sockets only.
+// or arrives twice; an export under way ends when its trainer signs out. The real HTTP server in
+// this process (so that the test can see how much the server holds for one response), real SQLite
+// in a temp folder, loopback sockets only.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { get, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -159,6 +160,40 @@ test('the benchmark export goes out in pages too, in JSON and CSV, every row onc
         assert.ok(lines.slice(1, -1).every((line, i) => line.startsWith(`A participant with a long seat name 12,${variant},${i},`)), 'every result once, in order');
       }
     }
+  });
+});
+
+test('an export that is running when its trainer signs out ends there, however much is left', { timeout: 120_000 }, async () => {
+  await withClass('A participant with a long seat name 12', async ({ running, trainer, seat, responseTo }) => {
+    // About 11 MB of JSON: more than the sockets between the two ends hold, so most of it is still to come.
+    const results = 60_000;
+    for (let i = 0; i < results; i += 1_000) {
+      running.store.addEvents(seat.seatId, Array.from({ length: 1_000 }, (_, j) => ({ id: randomUUID(), at: 1_764_590_000_000, body: { kind: 'bench', variant: 'node-wasi-with-a-rather-long-variant-id', meanMs: i + j, medianMs: 1.5, runs: 10 } })));
+    }
+    const path = `${CLASS_PATHS.trainerExport}?format=json`;
+    // Not read until the sign-out has its answer: the export waits for the socket to drain meanwhile,
+    // so what follows does not depend on how fast either side is.
+    const stalled = await stalledGet(running.origin, path, trainer);
+    assert.equal(stalled.statusCode, 200);
+    await heldFor(responseTo(path));
+    assert.ok(!responseTo(path).writableEnded, 'the export is still under way');
+
+    const answer = await fetch(`${running.origin}${CLASS_PATHS.trainerSignOut}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${trainer}` }, body: '{}' });
+    assert.equal(answer.status, 200);
+    // Cut off as the sign-out is answered, not when the reader reads on: a stalled reader keeps nothing.
+    assert.ok(responseTo(path).destroyed, 'the export is destroyed by the time the sign-out is answered');
+
+    // What was in the sockets still arrives, then the answer ends, short of the whole export.
+    let body = '';
+    await new Promise<void>((resolveRead) => {
+      stalled.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      stalled.on('end', resolveRead);
+      stalled.on('close', resolveRead);
+      stalled.on('error', () => resolveRead());
+    });
+    const rows = body.split('"meanMs":').length - 1;
+    assert.ok(rows < results, `the reader got ${rows} of ${results} rows after the sign-out`);
+    assert.ok(!body.endsWith(']}'), 'and not the end of the JSON');
   });
 });
 

@@ -1,6 +1,6 @@
 // `npm start`: builds the site if needed, starts the runner on loopback, prints the one
 // ready line and opens the browser. Flags, environment and exit codes: docs/cli.md.
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isLoopbackHost, parseCliArgs } from './cli-args.ts';
 import { writeLaunchPage, type LaunchPage } from './launch-page.ts';
@@ -12,7 +12,7 @@ import { buildSite, logTail, SITE_BUILD_LOG, siteNeedsBuild } from './site-build
 import { defaultStateDir, writeRunnerState } from '../security/state-file.ts';
 import { UnsafeFolderError } from '../workspace/private-root.ts';
 import { BadJoinUrlError } from '../classroom/classroom.ts';
-import { UnsafeOutboxError } from '../classroom/outbox.ts';
+import { OutboxDiskError, UnsafeOutboxError } from '../classroom/outbox.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_START_FAILED = 1;
@@ -75,6 +75,9 @@ async function main(): Promise<number> {
     if (error instanceof BadJoinUrlError) console.error(cliText('joinBadUrl', { url: error.url }));
     else if (code === 'EADDRINUSE') console.error(cliText('portInUse', { port: options.port }));
     else if (error instanceof UnsafeFolderError) console.error(unsafeFolderText(error));
+    // Opening the outbox rewrites it (compaction): the file it names is a temporary one,
+    // removed again, so the reader gets its folder.
+    else if (error instanceof OutboxDiskError) console.error(cliText('outboxDiskFull', { folder: dirname(error.file) }));
     else console.error(cliText('startFailed', { message: error instanceof Error ? error.message : String(error) }));
     return EXIT_START_FAILED;
   }

@@ -37,9 +37,17 @@ export class UnsafeOutboxError extends UnsafeFolderError {
   }
 }
 
-/** The disk took only part of a change (it is full): the change holds in memory, not on disk. */
+/**
+ * The disk took only part of a change, or none (it is full): the change holds in memory, not on
+ * disk. At start it stops the runner, and cli.ts tells the reader in their language.
+ */
 export class OutboxDiskError extends Error {
-  constructor(file: string, written: number, wanted: number) {
+  constructor(
+    readonly file: string,
+    written: number,
+    wanted: number,
+  ) {
+    // For the log (a change refused while the runner runs) and tests.
     super(`The class outbox ${file} took ${written} of ${wanted} bytes; is the disk full? Free some space there (and start again if the runner stopped): nothing the outbox held before is lost; a change that did not fit is kept in memory only, until the runner stops.`);
   }
 }
@@ -164,15 +172,14 @@ export class Outbox {
     const fd = openSync(this.journal, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NO_FOLLOW, 0o600);
     try {
       const before = fstatSync(fd).size;
-      // A full disk may take part of a line: cut it off again, so that the next line is not
-      // glued to it.
-      let written = 0;
       try {
-        written = writeSync(fd, text);
-      } finally {
-        if (written !== text.length) ftruncateSync(fd, before);
+        writeWhole(fd, text, this.journal);
+      } catch (error) {
+        // A full disk may take part of a line: cut it off again, so that the next line is not
+        // glued to it.
+        ftruncateSync(fd, before);
+        throw error;
       }
-      if (written !== text.length) throw new OutboxDiskError(this.journal, written, text.length);
     } finally {
       closeSync(fd);
     }
@@ -234,9 +241,8 @@ export class Outbox {
     const bytes = Buffer.from(text);
     const fd = openSync(temporary, 'wx', 0o600);
     try {
-      const written = writeSync(fd, bytes);
-      // A full disk took only part of it: the old journal stays, whole, in its place.
-      if (written !== bytes.length) throw new OutboxDiskError(temporary, written, bytes.length);
+      // A full disk takes only part of it: the old journal stays, whole, in its place.
+      writeWhole(fd, bytes, temporary);
       // On disk before the rename, or a crash could leave an empty journal in place of a full one.
       fsyncSync(fd);
     } catch (error) {
@@ -248,6 +254,24 @@ export class Outbox {
     renameSync(temporary, this.journal);
     this.journalBytes = bytes.length;
   }
+}
+
+/** How a write says that the disk, the user's quota or a file size limit (ulimit -f) is full. */
+const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
+
+/**
+ * One write of all the bytes, or an OutboxDiskError: a disk with a little room left takes part
+ * of them, one with none refuses the write (ENOSPC), and the reader is told the same for both.
+ */
+function writeWhole(fd: number, bytes: Buffer, file: string): void {
+  let written;
+  try {
+    written = writeSync(fd, bytes);
+  } catch (error) {
+    if (DISK_FULL_CODES.has((error as NodeJS.ErrnoException).code ?? '')) throw new OutboxDiskError(file, 0, bytes.length);
+    throw error;
+  }
+  if (written !== bytes.length) throw new OutboxDiskError(file, written, bytes.length);
 }
 
 /** A file's text, or undefined when there is none; a link there is refused, not followed. */

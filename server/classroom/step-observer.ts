@@ -37,15 +37,19 @@ export class StepObserver implements SessionObserver {
     }
     if (message.status !== 'passed' && message.status !== 'failed') return;
     const run = this.running.get(session);
+    // Only the end of a run that started is an attempt. A result without one is a refusal
+    // before anything was typed (needs-bash: a step with no PowerShell form), which may even
+    // come while another step runs: that run's record stays, and nothing is shared.
+    if (run?.step !== message.step) return;
     this.running.delete(session);
-    if (run?.step === message.step) this.link.lastStepLines = lastLines(Buffer.concat(run.chunks).toString('utf8'));
+    this.link.lastStepLines = lastLines(Buffer.concat(run.chunks).toString('utf8'));
     this.link.record({
       kind: 'step',
       step: message.step,
       status: message.status,
       ...(message.reason ? { reason: message.reason } : {}),
       ...(message.hint ? { knownError: message.hint } : {}),
-      ...(run?.step === message.step ? { durationMs: Date.now() - run.startedAt } : {}),
+      durationMs: Date.now() - run.startedAt,
       attempt: this.link.attemptOf(message.step),
     });
   }

@@ -3,7 +3,7 @@
 // onto. A real file limit (`ulimit -f`, under which Node gets short writes and then EFBIG)
 // stands in for a full disk; the parent then reads the journal back without a limit.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,8 +11,10 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { startClassServer } from '../../class/class-server.ts';
 import type { FeedMessage } from '../../contracts/class-api.ts';
+import { ClassLink } from '../../server/classroom/class-link.ts';
+import { parseJoinUrl } from '../../server/classroom/join-url.ts';
 import { Outbox } from '../../server/classroom/outbox.ts';
-import { readFeed, trainerCredential } from './class-harness.ts';
+import { outboxOnDisk, readFeed, trainerCredential } from './class-harness.ts';
 
 const OUTBOX = resolve(import.meta.dirname, '../../server/classroom/outbox.ts');
 const CLASS_LINK = resolve(import.meta.dirname, '../../server/classroom/class-link.ts');
@@ -120,5 +122,97 @@ await link.close();
   } finally {
     await server.close();
     await rm(dir, { recursive: true, force: true });
+  }
+});
+
+/** Where `npm start` keeps the class outbox, for the data folder XDG_DATA_HOME. */
+const outboxFolder = (data: string) => join(data, 'wasm-docker-workshop', 'classroom');
+/** Fails before it joins (opening the outbox), so no class server has to answer there. */
+const JOIN = 'http://127.0.0.1:9/join/K7QM-XP3D';
+const NPM_START = '"$0" --import tsx server/app/cli.ts --no-open --no-build --port 0 --join "$1" --seat Ann';
+
+/** What a day offline leaves: an outbox of 200 events (about 32 KB); returns their ids. */
+async function dayOffline(classroom: string): Promise<string[]> {
+  const link = await ClassLink.open({ target: parseJoinUrl(JOIN)!, seat: 'Ann', stateDir: classroom, log: () => {} });
+  const ids = Array.from({ length: 200 }, (_, i) => link.record({ kind: 'step', step: 'say-hello', status: 'passed', attempt: i + 1, durationMs: 10 })!.id);
+  await link.close();
+  return ids;
+}
+
+/** Runs `command` (its $0: node, $1: the join link) in the locale `lang`; asserts that the start failed and returns what it printed. */
+async function failedStart(command: string[], env: NodeJS.ProcessEnv, lang: string): Promise<string> {
+  // In a process group of its own: a runner that did start is stopped with the shell around it.
+  const cli = spawn(command[0], [...command.slice(1), process.execPath, JOIN], { env: { ...process.env, ...env, LANG: lang, LC_ALL: '', LC_MESSAGES: '', CI: '1' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let stdout = '';
+  let stderr = '';
+  cli.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (stdout.includes('Workshop ready')) process.kill(-cli.pid!, 'SIGTERM');
+  });
+  cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((done) => cli.on('close', done));
+  assert.doesNotMatch(stdout, /Workshop ready/, `the runner started without its outbox: ${stderr}`);
+  assert.equal(code, 1, stderr);
+  return stderr;
+}
+
+/** Per locale: the text of a full disk at start (its group: the folder it names), and words only the other language would use. */
+const DISK_FULL_TEXTS = [
+  ['de_DE.UTF-8', /konnte deinen Postausgang für den Kurs in (\S+) nicht schreiben: Der Datenträger dort ist anscheinend voll\..*Verloren ist nichts.*Gib dort Speicherplatz frei \(df -h \1 zeigt, wie viel frei ist\) und starte dann erneut\./s, /disk|ß/],
+  ['en_US.UTF-8', /could not write your class outbox in (\S+): the disk there seems to be full\..*Nothing is lost.*Free some space there \(df -h \1 shows how much is free\), then start again\./s, /Datenträger/],
+] as const;
+
+function assertDiskFullText(stderr: string, lang: string, text: RegExp, never: RegExp, classroom: string): void {
+  const said = text.exec(stderr);
+  assert.ok(said, `${lang}: ${stderr}`);
+  assert.equal(said[1], classroom, 'it names the outbox folder');
+  // The join line names the link, not the disk.
+  assert.doesNotMatch(stderr.replace(/^.*--join.*$/m, ''), never, `${lang}, in one language: ${stderr}`);
+}
+
+test('npm start -- --join whose outbox does not fit on the disk says so in the reader\'s language, and keeps the outbox', { timeout: 120_000 }, async () => {
+  const home = await mkdtemp(join(tmpdir(), 'outbox-full-start-'));
+  try {
+    const data = join(home, 'data');
+    const classroom = outboxFolder(data);
+    const ids = await dayOffline(classroom);
+    // Files may not pass 4 KiB: the start's compaction cannot write the outbox again.
+    for (const [lang, text, never] of DISK_FULL_TEXTS) {
+      const stderr = await failedStart(['bash', '-c', `ulimit -f 4 && exec ${NPM_START}`], { HOME: home, XDG_DATA_HOME: data, XDG_STATE_HOME: join(home, 'state') }, lang);
+      assertDiskFullText(stderr, lang, text, never, classroom);
+    }
+    assert.deepEqual((await readdir(classroom)).filter((name) => name.endsWith('.tmp')), [], 'no half-written copy is left');
+    assert.deepEqual((await outboxOnDisk(classroom)).peek(1000).map((event) => event.id), ids, 'every event is still there');
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});
+
+// A disk with no room left at all refuses the write (ENOSPC) instead of taking part of it. A real
+// full file system: a small tmpfs, mounted in a namespace of this test's own (no root needed
+// where user namespaces are allowed), filled up, with the outbox copied in.
+const namespaces = spawnSync('unshare', ['-rm', 'true']).status === 0;
+test('npm start -- --join on a disk with no room at all says the same', { timeout: 120_000, skip: namespaces ? false : 'no user and mount namespaces here (unshare -rm)' }, async () => {
+  const home = await mkdtemp(join(tmpdir(), 'outbox-no-room-'));
+  try {
+    const prepared = join(home, 'prepared');
+    const ids = await dayOffline(outboxFolder(prepared));
+    const full = join(home, 'full');
+    const after = join(home, 'after');
+    await mkdir(full);
+    for (const [lang, text, never] of DISK_FULL_TEXTS) {
+      await rm(after, { recursive: true, force: true });
+      // The filler stops at ENOSPC, which is the point.
+      const script = `mount -t tmpfs -o size=256k tmpfs "$FULL" && cp -a "$PREPARED/." "$FULL/" || exit 99
+head -c 1048576 /dev/zero > "$FULL/filler" 2>/dev/null
+${NPM_START}
+status=$?; cp -a "$FULL" "$AFTER"; exit $status`;
+      const stderr = await failedStart(['unshare', '-rm', 'bash', '-c', script], { HOME: home, XDG_DATA_HOME: full, XDG_STATE_HOME: join(home, 'state'), FULL: full, PREPARED: prepared, AFTER: after }, lang);
+      assertDiskFullText(stderr, lang, text, never, outboxFolder(full));
+    }
+    assert.deepEqual((await readdir(outboxFolder(after))).filter((name) => name.endsWith('.tmp')), [], 'no half-written copy is left');
+    assert.deepEqual((await outboxOnDisk(outboxFolder(after))).peek(1000).map((event) => event.id), ids, 'every event is still there');
+  } finally {
+    await rm(home, { recursive: true, force: true });
   }
 });

@@ -3,7 +3,8 @@
 // it, so a class server killed at any moment loses nothing it has answered for. Each seat
 // stores at most a fixed number of events and bytes, counted in its row as they are stored, and
 // the class at most a fixed number of bytes, counted in one row of its own in the same
-// transaction. The trainer's big reads (the feed's backlog, the export) read in pages.
+// transaction. The trainer's big reads (the feed's backlog, the export) read in pages. The file
+// records the schema version it is kept in (PRAGMA user_version); a newer one is refused.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -29,7 +30,8 @@ const SCHEMA = `
     id TEXT PRIMARY KEY, name TEXT NOT NULL, credential_hash TEXT NOT NULL UNIQUE,
     joined_at INTEGER NOT NULL, left INTEGER NOT NULL DEFAULT 0, stored_events INTEGER NOT NULL DEFAULT 0,
     stored_bytes INTEGER NOT NULL DEFAULT 0);
-  CREATE TABLE IF NOT EXISTS class_storage (id INTEGER PRIMARY KEY CHECK (id = 1), stored_bytes INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS class_storage (id INTEGER PRIMARY KEY CHECK (id = 1), stored_bytes INTEGER NOT NULL,
+    counted_seq INTEGER NOT NULL DEFAULT -1);
   CREATE TABLE IF NOT EXISTS trainers (credential_hash TEXT PRIMARY KEY, created_at INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, seat TEXT NOT NULL REFERENCES seats(id),
@@ -38,6 +40,29 @@ const SCHEMA = `
   -- no others, however many events of other kinds lie between them. Built once for an older folder.
   CREATE INDEX IF NOT EXISTS events_kind_seq ON events (json_extract(body, '$.kind'), seq);
 `;
+
+/**
+ * The schema version this code keeps, recorded as the file's PRAGMA user_version. 0 is every folder
+ * from before it was recorded: without the counters, or with counters kept by a class server that
+ * did not record which events they include. 1 keeps the counters and class_storage.counted_seq.
+ * A later schema (one this code could misread or break) records a higher number, and is refused.
+ */
+export const STORE_VERSION = 1;
+
+/** The data folder was written by a newer class server: this one leaves it alone. */
+export class StoreVersionError extends Error {
+  override readonly name = 'StoreVersionError';
+
+  constructor(
+    readonly dataDir: string,
+    /** The version the folder records. */
+    readonly found: number,
+    /** The newest version this code keeps (STORE_VERSION). */
+    readonly known: number,
+  ) {
+    super(`The data folder ${dataDir} was written by a newer version of the workshop (class store version ${found}; this one knows versions up to ${known}). Start the class server of the newer workshop, or start this one with another data folder (--data FOLDER).`);
+  }
+}
 
 /** A page of one kind of event; its WHERE matches the index events_kind_seq (a test holds it). */
 export const KIND_PAGE_SQL =
@@ -99,37 +124,69 @@ export class ClassStore {
     };
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.db = new DatabaseSync(join(dataDir, 'class.sqlite'));
-    // WAL with synchronous=NORMAL survives a killed process (not a power cut) without an fsync per event.
-    this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
-    this.db.exec(SCHEMA);
-    this.addCounters();
+    try {
+      // Before anything writes to the file: a newer schema is left as it is, for the newer version.
+      const version = (this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+      if (version > STORE_VERSION) throw new StoreVersionError(dataDir, version, STORE_VERSION);
+      // WAL with synchronous=NORMAL survives a killed process (not a power cut) without an fsync per event.
+      this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
+      this.migrate(version);
+    } catch (error) {
+      this.db.close();
+      throw error;
+    }
   }
 
   /**
-   * A data folder from before the cap or the byte budgets lacks their counters: add them and count
-   * what each seat and the class stored, once, so that a class continued across the update keeps
-   * its history and does not get a fresh allowance on top of it.
+   * Brings the folder to STORE_VERSION in one transaction. A folder from before the cap or the byte
+   * budgets lacks their counters: they are added, and counted from the stored events, so that a class
+   * continued across the update keeps its history and gets no fresh allowance on top of it. Every
+   * folder of version 0 is counted anew, and so is one whose counters miss events (countersStale).
    */
-  private addCounters(): void {
-    const columns = new Set((this.db.prepare('PRAGMA table_info(seats)').all() as { name: string }[]).map((column) => column.name));
-    const classCounted = this.db.prepare('SELECT 1 FROM class_storage WHERE id = 1').get() !== undefined;
-    if (columns.has('stored_events') && columns.has('stored_bytes') && classCounted) return;
+  private migrate(version: number): void {
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      if (!columns.has('stored_events')) {
-        this.db.exec('ALTER TABLE seats ADD COLUMN stored_events INTEGER NOT NULL DEFAULT 0');
-        this.db.exec('UPDATE seats SET stored_events = counted.n FROM (SELECT seat, COUNT(*) AS n FROM events GROUP BY seat) AS counted WHERE counted.seat = seats.id');
-      }
-      if (!columns.has('stored_bytes')) {
-        this.db.exec('ALTER TABLE seats ADD COLUMN stored_bytes INTEGER NOT NULL DEFAULT 0');
-        this.db.exec(`UPDATE seats SET stored_bytes = counted.bytes FROM (SELECT seat, SUM(${EVENT_BYTES_SQL}) AS bytes FROM events GROUP BY seat) AS counted WHERE counted.seat = seats.id`);
-      }
-      this.db.exec('INSERT OR IGNORE INTO class_storage (id, stored_bytes) SELECT 1, COALESCE(SUM(stored_bytes), 0) FROM seats');
+      this.db.exec(SCHEMA);
+      const columns = (table: string) => new Set((this.db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((column) => column.name));
+      const seatColumns = columns('seats');
+      if (!seatColumns.has('stored_events')) this.db.exec('ALTER TABLE seats ADD COLUMN stored_events INTEGER NOT NULL DEFAULT 0');
+      if (!seatColumns.has('stored_bytes')) this.db.exec('ALTER TABLE seats ADD COLUMN stored_bytes INTEGER NOT NULL DEFAULT 0');
+      if (!columns('class_storage').has('counted_seq')) this.db.exec('ALTER TABLE class_storage ADD COLUMN counted_seq INTEGER NOT NULL DEFAULT -1');
+      this.db.exec('INSERT OR IGNORE INTO class_storage (id, stored_bytes, counted_seq) VALUES (1, 0, -1)');
+      if (version < STORE_VERSION || this.countersStale()) this.recount();
+      this.db.exec(`PRAGMA user_version = ${STORE_VERSION}`);
       this.db.exec('COMMIT');
     } catch (error) {
       this.db.exec('ROLLBACK');
       throw error;
     }
+  }
+
+  /**
+   * True when events were stored that the counters do not include. An older class server (a
+   * downgrade, or an old copy of the workshop on the same folder, even while this one runs) stores
+   * events without keeping the counters this code trusts, and knows nothing of user_version, so the
+   * version alone cannot tell that it wrote after this one; nor can a "dirty" version set while the
+   * file is open, since it writes after this one closed the file cleanly. What every class server
+   * does when it stores an event is take a new seq: events are never deleted, and AUTOINCREMENT
+   * never hands out a seq twice, so the newest seq moves past counted_seq (which this code sets with
+   * the counters, in the same transaction). Reading the newest seq is one step down the table's
+   * b-tree, cheap enough for every start and every write; counting the events is not.
+   */
+  private countersStale(): boolean {
+    const row = this.db.prepare('SELECT counted_seq AS counted, (SELECT COALESCE(MAX(seq), 0) FROM events) AS newest FROM class_storage WHERE id = 1').get() as { counted: number; newest: number };
+    return row.counted !== row.newest;
+  }
+
+  /**
+   * Counts every seat's events and bytes, and the class's bytes, anew from the events table, as
+   * addEvents counts them; called inside a transaction. It only writes the counters: every event,
+   * seat and setting is kept. One pass over the events (GROUP BY, as there is no index by seat).
+   */
+  private recount(): void {
+    this.db.exec('UPDATE seats SET stored_events = 0, stored_bytes = 0');
+    this.db.exec(`UPDATE seats SET stored_events = counted.n, stored_bytes = counted.bytes FROM (SELECT seat, COUNT(*) AS n, SUM(${EVENT_BYTES_SQL}) AS bytes FROM events GROUP BY seat) AS counted WHERE counted.seat = seats.id`);
+    this.db.exec('UPDATE class_storage SET stored_bytes = (SELECT COALESCE(SUM(stored_bytes), 0) FROM seats), counted_seq = (SELECT COALESCE(MAX(seq), 0) FROM events) WHERE id = 1');
   }
 
   private seatIsFull(storedEvents: number, storedBytes: number): boolean {
@@ -227,6 +284,8 @@ export class ClassStore {
     let refusedBy: AddedEvents['refusedBy'];
     this.db.exec('BEGIN IMMEDIATE');
     try {
+      // An older class server on the same folder may have stored events since (countersStale).
+      if (this.countersStale()) this.recount();
       const counters = this.db.prepare('SELECT stored_events AS events, stored_bytes AS bytes FROM seats WHERE id = ?').get(seat) as { events: number; bytes: number } | undefined;
       let seatEvents = counters?.events ?? 0;
       let seatBytes = counters?.bytes ?? 0;
@@ -254,7 +313,8 @@ export class ClassStore {
       }
       if (added.length > 0) {
         this.db.prepare('UPDATE seats SET stored_events = stored_events + ?, stored_bytes = stored_bytes + ? WHERE id = ?').run(added.length, addedBytes, seat);
-        this.db.prepare('UPDATE class_storage SET stored_bytes = stored_bytes + ? WHERE id = 1').run(addedBytes);
+        // The last added event has the newest seq: the write lock (BEGIN IMMEDIATE) kept everyone else out.
+        this.db.prepare('UPDATE class_storage SET stored_bytes = stored_bytes + ?, counted_seq = ? WHERE id = 1').run(addedBytes, added[added.length - 1].seq);
       }
       this.db.exec('COMMIT');
       return {

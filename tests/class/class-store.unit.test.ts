@@ -1,16 +1,59 @@
 // The class store's counters (class/store/class-store.ts), on a real node:sqlite file: a data
 // folder written before the cap or the byte budgets existed is counted once when it is opened,
-// so a class continued across the update cannot store a fresh allowance on top of what it holds.
+// so a class continued across the update cannot store a fresh allowance on top of what it holds;
+// and so is one that an older class server wrote to after this one (a downgrade, or an old copy
+// of the workshop on the same folder), which stores events without counting them. A folder from a
+// newer class server is refused and left as it was.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
-import { EVENT_ROW_BYTES, type ClassEvent } from '../../contracts/class-api.ts';
+import { EVENT_ROW_BYTES, MAX_HELP_LINE_CHARS, MAX_HELP_LINES, type ClassEvent } from '../../contracts/class-api.ts';
 import { ClassStore, KIND_PAGE_SQL } from '../../class/store/class-store.ts';
 import { removeDir, tempDir } from './class-harness.ts';
 
 const event = (): ClassEvent => ({ id: randomUUID(), at: 1, body: { kind: 'step', step: 'say-hello', status: 'passed', attempt: 1 } });
+/** The largest help request a runner sends, about 12 KB: a few of them fill a small byte budget. */
+const helpEvent = (): ClassEvent => ({ id: randomUUID(), at: 1, body: { kind: 'help', step: 'say-hello', lines: Array.from({ length: MAX_HELP_LINES }, () => 'ü'.repeat(MAX_HELP_LINE_CHARS)) } });
+const weight = (e: ClassEvent) => Buffer.byteLength(JSON.stringify(e.body)) + EVENT_ROW_BYTES;
+const WEIGHT = weight(helpEvent());
+
+const sqliteFile = (dataDir: string) => join(dataDir, 'class.sqlite');
+
+/** The folder as this code leaves it: seats Ann (a) and Ben (b), and `first` stored as Ann's. */
+function folderOfThisVersion(dataDir: string, first: ClassEvent[], limits: ConstructorParameters<typeof ClassStore>[1] = {}): void {
+  const store = new ClassStore(dataDir, limits);
+  for (const [id, name] of [['a', 'Ann'], ['b', 'Ben']]) store.addSeat({ id, name, credentialHash: `hash-${id}`, joinedAt: Number(id === 'b') + 1 });
+  store.addEvents('a', first);
+  store.close();
+}
+
+/**
+ * What an older class server does to the folder when it stores a seat's events, in plain SQL as
+ * its code did: the one before the cap inserts and counts nothing; the one with the cap counts the
+ * seat's events but not the bytes. Neither knows user_version or anything this code records.
+ */
+function storeAsOlderServer(db: DatabaseSync, era: 'before-cap' | 'before-bytes', seat: string, events: ClassEvent[]): void {
+  const insert = db.prepare('INSERT OR IGNORE INTO events (id, seat, at, received_at, body) VALUES (?, ?, ?, ?, ?)');
+  db.exec('BEGIN IMMEDIATE');
+  for (const e of events) insert.run(e.id, seat, e.at, 2, JSON.stringify(e.body));
+  if (era === 'before-bytes') db.prepare('UPDATE seats SET stored_events = stored_events + ? WHERE id = ?').run(events.length, seat);
+  db.exec('COMMIT');
+}
+
+function olderServerStores(dataDir: string, era: 'before-cap' | 'before-bytes', seat: string, events: ClassEvent[]): void {
+  const db = new DatabaseSync(sqliteFile(dataDir));
+  storeAsOlderServer(db, era, seat, events);
+  db.close();
+}
+
+const userVersion = (dataDir: string): number => {
+  const db = new DatabaseSync(sqliteFile(dataDir));
+  const { user_version: version } = db.prepare('PRAGMA user_version').get() as { user_version: number };
+  db.close();
+  return version;
+};
 
 test('a data folder from before the cap keeps its seats counted, and the cap holds on top of it', async () => {
   const dataDir = await tempDir('store-counter');
@@ -100,6 +143,106 @@ test('a page of benchmark results reads through the kind index, not every stored
     const plan = db.prepare(`EXPLAIN QUERY PLAN ${KIND_PAGE_SQL}`).all(0, 100, 'bench', 500) as { detail: string }[];
     db.close();
     assert.ok(plan.some((step) => /USING INDEX events_kind_seq/.test(step.detail)), `the plan: ${JSON.stringify(plan)}`);
+  } finally {
+    await removeDir(dataDir);
+  }
+});
+
+test('events an older class server stored after this one closed the folder count towards the seat\'s cap when it is opened again', async () => {
+  const dataDir = await tempDir('store-downgrade-cap');
+  try {
+    folderOfThisVersion(dataDir, [event()], { eventsPerSeat: 5 });
+    // The trainer starts the class server from before the cap on the same folder: Ann's runner sends four more.
+    olderServerStores(dataDir, 'before-cap', 'a', [event(), event(), event(), event()]);
+
+    const store = new ClassStore(dataDir, { eventsPerSeat: 5 });
+    assert.equal(store.storedEventsOf('a'), 5, 'the older server\'s four events are counted');
+    assert.deepEqual(store.seats().map((seat) => [seat.name, seat.full]), [['Ann', true], ['Ben', false]]);
+    const refused = store.addEvents('a', [event()]);
+    assert.deepEqual({ added: refused.added.length, refused: refused.refused, refusedBy: refused.refusedBy }, { added: 0, refused: 1, refusedBy: 'seat' });
+    assert.equal(store.eventCount(), 5, 'counting again loses nothing: every stored event is kept');
+    store.close();
+  } finally {
+    await removeDir(dataDir);
+  }
+});
+
+test('events an older class server stored after this one count towards the seat\'s and the class\'s bytes', async () => {
+  const dataDir = await tempDir('store-downgrade-bytes');
+  try {
+    const limits = { bytesPerSeat: Math.floor(2.5 * WEIGHT), bytesPerClass: Math.floor(3.5 * WEIGHT) };
+    folderOfThisVersion(dataDir, [helpEvent()], limits);
+    // The class server with the cap but before the byte budgets: it counts Ann's events, not their bytes.
+    olderServerStores(dataDir, 'before-bytes', 'a', [helpEvent(), helpEvent()]);
+
+    const store = new ClassStore(dataDir, limits);
+    assert.deepEqual([store.storedEventsOf('a'), store.storedBytesOf('a'), store.classStoredBytes()], [3, 3 * WEIGHT, 3 * WEIGHT]);
+    assert.equal(store.addEvents('a', [helpEvent()]).refusedBy, 'seat', 'Ann holds her bytes');
+    // Ben's first crosses the class budget, so it is the last one the class stores.
+    const crossing = store.addEvents('b', [helpEvent(), helpEvent()]);
+    assert.deepEqual({ added: crossing.added.length, refusedBy: crossing.refusedBy, classFilled: crossing.classFilled }, { added: 1, refusedBy: 'class', classFilled: true });
+    assert.equal(store.storageFull(), true);
+    store.close();
+  } finally {
+    await removeDir(dataDir);
+  }
+});
+
+test('events an older class server stores while this one has the folder open are counted at this one\'s next write', async () => {
+  const dataDir = await tempDir('store-downgrade-open');
+  try {
+    const store = new ClassStore(dataDir, { eventsPerSeat: 5 });
+    for (const [id, name] of [['a', 'Ann'], ['b', 'Ben']]) store.addSeat({ id, name, credentialHash: `hash-${id}`, joinedAt: 1 });
+    store.addEvents('a', [event()]);
+    // An old copy of the workshop on the same folder at the same time, on another port.
+    const old = new DatabaseSync(sqliteFile(dataDir));
+    storeAsOlderServer(old, 'before-cap', 'a', [event(), event(), event(), event()]);
+    old.close();
+    const refused = store.addEvents('a', [event()]);
+    assert.deepEqual({ added: refused.added.length, refused: refused.refused, filled: refused.filled }, { added: 0, refused: 1, filled: false });
+    assert.equal(store.storedEventsOf('a'), 5);
+    store.close();
+  } finally {
+    await removeDir(dataDir);
+  }
+});
+
+test('a folder only this code wrote to is opened without counting its events again', async () => {
+  const dataDir = await tempDir('store-clean');
+  try {
+    folderOfThisVersion(dataDir, [event(), event()]);
+    // A counter set by hand, with no event behind it: kept as it is, which shows that a clean
+    // folder's counters are taken, not counted from every stored event at every start.
+    const db = new DatabaseSync(sqliteFile(dataDir));
+    db.exec("UPDATE seats SET stored_events = 4 WHERE id = 'a'");
+    db.close();
+    const store = new ClassStore(dataDir);
+    assert.equal(store.storedEventsOf('a'), 4);
+    store.close();
+  } finally {
+    await removeDir(dataDir);
+  }
+});
+
+test('a data folder from a newer class server is refused, saying so, and left as it was', async () => {
+  const dataDir = await tempDir('store-newer');
+  try {
+    folderOfThisVersion(dataDir, [event()]);
+    const known = userVersion(dataDir);
+    assert.ok(known > 0, `the store records the schema version it keeps (user_version ${known})`);
+    // The newer class server records one version more (and may keep its counters otherwise).
+    const db = new DatabaseSync(sqliteFile(dataDir));
+    db.exec(`PRAGMA user_version = ${known + 1}`);
+    const schema = (of: DatabaseSync) => of.prepare('SELECT type, name, sql FROM sqlite_master ORDER BY name').all();
+    const before = schema(db);
+    db.close();
+
+    assert.throws(() => new ClassStore(dataDir), { name: 'StoreVersionError', found: known + 1, known, message: /newer/ });
+    assert.equal(userVersion(dataDir), known + 1, 'its version is kept');
+    const after = new DatabaseSync(sqliteFile(dataDir));
+    assert.deepEqual(schema(after), before, 'its schema is untouched');
+    assert.equal((after.prepare('SELECT COUNT(*) AS n FROM events').get() as { n: number }).n, 1, 'its events are kept');
+    after.close();
   } finally {
     await removeDir(dataDir);
   }

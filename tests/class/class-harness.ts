@@ -72,7 +72,10 @@ export async function outboxOnDisk(stateDir: string): Promise<Outbox> {
   const copy = await mkdtemp(joinPath(tmpdir(), 'class-outbox-copy-'));
   try {
     await copyFile(joinPath(stateDir, name), joinPath(copy, name));
-    return await Outbox.open(copy, name.replace(/\.jsonl$/, ''));
+    const outbox = await Outbox.open(copy, name.replace(/\.jsonl$/, ''));
+    // What it read stays readable; the copy's lock goes with the copy.
+    outbox.close();
+    return outbox;
   } finally {
     await rm(copy, { recursive: true, force: true });
   }

@@ -41,8 +41,10 @@ test('a new outbox folder is 0700 and its file 0600, also when an earlier file w
   const outbox = await Outbox.open(dir, 'class-new');
   outbox.add(EVENT);
   assert.equal((await lstat(dir)).mode & 0o777, 0o700);
-  const [file] = await readdir(dir);
-  assert.equal((await lstat(join(dir, file))).mode & 0o777, 0o600);
+  // The journal and its lock.
+  const files = await readdir(dir);
+  assert.equal(files.length, 2, files.join(', '));
+  for (const file of files) assert.equal((await lstat(join(dir, file))).mode & 0o777, 0o600, `${file} is the user's alone`);
 
   const older = await folder();
   await writeFile(join(older, 'class-old.json'), EARLIER, { mode: 0o644 });
@@ -77,8 +79,8 @@ test('a folder that is a symbolic link is refused', async () => {
   assert.deepEqual(await readdir(real), []);
 });
 
-test('an outbox file that is a symbolic link is not followed, in either format', async () => {
-  for (const name of ['class-linked.jsonl', 'class-linked.json']) {
+test('an outbox file that is a symbolic link is not followed, in either format, nor in the lock\'s place', async () => {
+  for (const name of ['class-linked.jsonl', 'class-linked.json', 'class-linked.lock']) {
     const dir = await folder();
     const elsewhere = join(await folder(), 'target.json');
     await writeFile(elsewhere, EARLIER, { mode: 0o600 });

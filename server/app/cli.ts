@@ -11,8 +11,9 @@ import { cliText } from './runner-texts.ts';
 import { buildSite, logTail, SITE_BUILD_LOG, siteNeedsBuild } from './site-build.ts';
 import { defaultStateDir, writeRunnerState } from '../security/state-file.ts';
 import { UnsafeFolderError } from '../workspace/private-root.ts';
-import { BadJoinUrlError } from '../classroom/classroom.ts';
+import { BadJoinUrlError, defaultSeatName } from '../classroom/classroom.ts';
 import { UnsafeOutboxError } from '../classroom/outbox.ts';
+import { OutboxInUseError } from '../classroom/outbox-lock.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_START_FAILED = 1;
@@ -75,6 +76,9 @@ async function main(): Promise<number> {
     if (error instanceof BadJoinUrlError) console.error(cliText('joinBadUrl', { url: error.url }));
     else if (code === 'EADDRINUSE') console.error(cliText('portInUse', { port: options.port }));
     else if (error instanceof UnsafeFolderError) console.error(unsafeFolderText(error));
+    // Refused as an unsafe outbox is: the runner does not start, so that the reader sees why at
+    // once, and the other runner, which holds the seat, goes on undisturbed.
+    else if (error instanceof OutboxInUseError) console.error(cliText('outboxInUse', { pid: error.pid, seat: options.seat ?? defaultSeatName(), url: options.join ?? '' }));
     else console.error(cliText('startFailed', { message: error instanceof Error ? error.message : String(error) }));
     return EXIT_START_FAILED;
   }

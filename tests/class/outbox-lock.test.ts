@@ -3,7 +3,8 @@
 // rename) on its own: one's compaction drops every line the other appended since. So the runner
 // that opens an outbox holds a lock file beside the journal, naming its pid; a second one is
 // refused before it reads or writes the journal; the lock of a runner that was killed is taken
-// over (also by several runners at once: exactly one wins); closing the outbox removes the lock.
+// over (also by several runners at once: exactly one wins); closing the outbox removes the lock;
+// and `npm start -- --join` tells the reader what to do, in English and German.
 // Real files in temp folders, real processes, no mocks.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
@@ -16,11 +17,11 @@ import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import { startClassServer } from '../../class/class-server.ts';
-import type { ClassEvent, JoinResponse } from '../../contracts/class-api.ts';
+import type { ClassEvent, FeedMessage, JoinResponse } from '../../contracts/class-api.ts';
 import { RUNNER_CLASS_LEAVE_PATH } from '../../contracts/class-paths.ts';
 import { Outbox } from '../../server/classroom/outbox.ts';
 import { startTestRunner, TerminalClient } from '../server/runner-harness.ts';
-import { outboxOnDisk, removeDir, tempDir, waitFor } from './class-harness.ts';
+import { npmStart, outboxOnDisk, readFeed, removeDir, startClassProcess, tempDir, trainerCredential, waitFor } from './class-harness.ts';
 
 const OUTBOX = resolve(import.meta.dirname, '../../server/classroom/outbox.ts');
 const NAME = 'class-0123456789abcdef';
@@ -297,6 +298,61 @@ test('leaving the class from the page gives the seat up: no journal, no lock, al
   } finally {
     await first.dispose();
     await running.close();
+    await removeDir(classData);
+  }
+});
+
+test('npm start -- --join with a seat another runner holds stops with what to do, in the reader\'s language, and the other keeps its seat', { timeout: 120_000 }, async () => {
+  const classData = await tempDir('outbox-lock');
+  const server = await startClassProcess({ dataDir: classData, name: 'Lock' });
+  const home = await folder();
+  const env = { HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_STATE_HOME: join(home, 'state'), LANG: 'en_US.UTF-8' };
+  const classroom = join(home, 'data', 'wasm-docker-workshop', 'classroom');
+  const args = ['--join', server.joinUrl, '--seat', 'Ann'];
+  const first = spawn(process.execPath, ['--import', 'tsx', 'server/app/cli.ts', '--no-open', '--no-build', '--port', '0', ...args], { env: { ...process.env, LC_ALL: '', CI: '1', ...env }, stdio: 'ignore' });
+  const firstExit = once(first, 'exit');
+  try {
+    const trainer = await trainerCredential(server);
+    const seats = async () => {
+      const [hello] = (await readFeed(server.origin, trainer, (messages) => messages.length > 0)) as FeedMessage[];
+      return hello.type === 'hello' ? hello.seats.map((seat) => seat.name) : [];
+    };
+    const joined = await waitFor('the first runner to join', async () => {
+      const names = await readdir(classroom).catch(() => []);
+      return names.some((name) => name.endsWith('.jsonl')) ? ((await outboxOnDisk(classroom)).seat ?? undefined) : undefined;
+    });
+    const [journal] = (await readdir(classroom)).filter((name) => name.endsWith('.jsonl'));
+    const name = journal.replace(/\.jsonl$/, '');
+    assert.equal(await lockPid(classroom, name), first.pid, 'the first runner holds the outbox');
+    const inode = (await stat(join(classroom, journal))).ino;
+
+    const texts = [
+      ['en_US.UTF-8', new RegExp(`Another workshop runner on this machine \\(process ${first.pid}\\) is already in this class with the seat “Ann”, so this one does not start`), /Close the other one \(Ctrl-C in its terminal\) and start again, or join with a seat of your own: npm start -- --join (\S+) --seat ANOTHER-NAME --port 0/],
+      ['de_DE.UTF-8', new RegExp(`Ein anderer Workshop-Runner auf diesem Rechner \\(Prozess ${first.pid}\\) ist schon mit dem Platz „Ann“ in diesem Kurs, darum startet dieser nicht`), /Beende den anderen \(Strg-C in seinem Terminal\) und starte erneut, oder tritt mit einem eigenen Platz bei: npm start -- --join (\S+) --seat ANDERER-NAME --port 0/],
+    ] as const;
+    for (const [lang, refusal, whatToDo] of texts) {
+      const refused = await npmStart(args, { ...env, LANG: lang });
+      assert.equal(refused.ready, false, `a second runner started on the seat: ${refused.stderr}`);
+      assert.equal(refused.code, 1, refused.stderr);
+      assert.match(refused.stderr, refusal);
+      assert.equal(whatToDo.exec(refused.stderr)?.[1], server.joinUrl, `the command to copy has the class's link: ${refused.stderr}`);
+      assert.doesNotMatch(refused.stderr, /could not start|konnte nicht starten|ß/, 'its own text, not the generic one');
+    }
+    assert.equal((await stat(join(classroom, journal))).ino, inode, 'the refused runners did not compact the first one\'s journal');
+    assert.deepEqual((await outboxOnDisk(classroom)).seat, joined, 'the first runner still holds its seat');
+    assert.deepEqual(await seats(), ['Ann'], 'and the class has one seat: the refused runners did not join');
+
+    // Stopped as the reader stops it: the lock goes with it, and the next start has the seat.
+    first.kill('SIGTERM');
+    await firstExit;
+    assert.deepEqual((await readdir(classroom)).filter((file) => file.includes('.lock')), [], 'the runner\'s stop left no lock');
+    const next = await npmStart(args, env);
+    assert.ok(next.ready, `the next start has the seat: ${next.stderr}`);
+    assert.deepEqual((await outboxOnDisk(classroom)).seat, joined, 'the same seat');
+    assert.deepEqual(await seats(), ['Ann']);
+  } finally {
+    first.kill('SIGKILL');
+    await server.kill();
     await removeDir(classData);
   }
 });

@@ -12,7 +12,7 @@ import { after, test } from 'node:test';
 import type { ClassEvent, JoinResponse } from '../../contracts/class-api.ts';
 import { Outbox } from '../../server/classroom/outbox.ts';
 import { UnsafeFolderError } from '../../server/workspace/private-root.ts';
-import { outboxOnDisk, removeDir, startClassProcess, tempDir, waitFor } from './class-harness.ts';
+import { npmStart, outboxOnDisk, removeDir, startClassProcess, tempDir, waitFor } from './class-harness.ts';
 
 const folders: string[] = [];
 after(async () => {
@@ -94,24 +94,6 @@ test('an outbox file that is a symbolic link is not followed, in either format, 
     assert.ok((await lstat(join(dir, name))).isSymbolicLink(), 'and the link is left, for the reader to look at');
   }
 });
-
-/** `npm start` as a process, until it exits, or until it is ready (then it is stopped). */
-async function npmStart(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; ready: boolean; stderr: string }> {
-  const cli = spawn(process.execPath, ['--import', 'tsx', 'server/app/cli.ts', '--no-open', '--no-build', '--port', '0', ...args], { env: { ...process.env, LC_ALL: '', CI: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let ready = false;
-  cli.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    if (!ready && stdout.includes('Workshop ready')) {
-      ready = true;
-      cli.kill('SIGTERM');
-    }
-  });
-  cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolveExit) => cli.on('exit', (exitCode) => resolveExit(exitCode)));
-  return { code, ready, stderr };
-}
 
 test('npm start -- --join refuses an outbox folder others can read, in the reader\'s language, and keeps the seat', { timeout: 120_000 }, async () => {
   const classData = await tempDir('outbox-privacy');

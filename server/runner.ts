@@ -148,8 +148,9 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
   let port = options.port ?? DEFAULT_PORT;
   const origins = new OriginPolicy();
   const guard = new TokenGuard(token);
-  // Before anything that must be closed again: a refused join link or outbox folder stops the
-  // start here. It joins only once the runner listens (classroom.start() below).
+  // Before anything that must be closed again: a refused join link or outbox folder, or an
+  // outbox another runner holds, stops the start here. It joins only once the runner listens
+  // (classroom.start() below).
   const classroom = options.class ? await openClassroom(options.class, log) : undefined;
   const containment = new RunnerContainment({ log, graceMs: options.killGraceMs, cgroups: options.cgroups });
   // In the background: a slow Docker must not delay the start.

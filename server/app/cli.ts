@@ -11,8 +11,9 @@ import { cliText } from './runner-texts.ts';
 import { buildSite, logTail, SITE_BUILD_LOG, siteNeedsBuild } from './site-build.ts';
 import { defaultStateDir, writeRunnerState } from '../security/state-file.ts';
 import { UnsafeFolderError } from '../workspace/private-root.ts';
-import { BadJoinUrlError } from '../classroom/classroom.ts';
+import { BadJoinUrlError, defaultSeatName } from '../classroom/classroom.ts';
 import { OutboxDiskError, UnsafeOutboxError } from '../classroom/outbox.ts';
+import { OutboxInUseError } from '../classroom/outbox-lock.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_START_FAILED = 1;
@@ -78,6 +79,9 @@ async function main(): Promise<number> {
     // Opening the outbox rewrites it (compaction): the file it names is a temporary one,
     // removed again, so the reader gets its folder.
     else if (error instanceof OutboxDiskError) console.error(cliText('outboxDiskFull', { folder: dirname(error.file) }));
+    // Refused as an unsafe outbox is: the runner does not start, so that the reader sees why at
+    // once, and the other runner, which holds the seat, goes on undisturbed.
+    else if (error instanceof OutboxInUseError) console.error(cliText('outboxInUse', { pid: error.pid, seat: options.seat ?? defaultSeatName(), url: options.join ?? '' }));
     else console.error(cliText('startFailed', { message: error instanceof Error ? error.message : String(error) }));
     return EXIT_START_FAILED;
   }

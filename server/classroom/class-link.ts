@@ -70,7 +70,10 @@ export class ClassLink {
   /** Called once after the first join (the runner then shares the doctor's summary). */
   onJoined: (() => void) | undefined;
 
-  /** Opens the seat's outbox (the events an earlier run left unsent included); call start() to send. */
+  /**
+   * Opens the seat's outbox (the events an earlier run left unsent included), refusing one that
+   * another runner still holds (OutboxInUseError); call start() to send.
+   */
   static async open(options: ClassLinkOptions): Promise<ClassLink> {
     const key = createHash('sha256').update(`${options.target.origin} ${options.target.code} ${options.seat}`).digest('hex').slice(0, 16);
     return new ClassLink(options, await Outbox.open(options.stateDir, `class-${key}`));
@@ -88,7 +91,8 @@ export class ClassLink {
   /** The next attempt number of a step (counted across restarts of the runner). */
   nextAttempt(step: string): number {
     const attempt = this.outbox.attempt(step) + 1;
-    this.onDisk(() => this.outbox.setAttempt(step, attempt));
+    // After leaving or stopping the outbox is closed (another runner may hold it): not kept.
+    if (!this.closed) this.onDisk(() => this.outbox.setAttempt(step, attempt));
     return attempt;
   }
 
@@ -134,10 +138,13 @@ export class ClassLink {
     };
   }
 
-  /** Leaves the class: tells the class server if it can, forgets the seat and the outbox. */
+  /** Leaves the class: forgets the seat and the outbox (and its lock), and tells the class server if it can. */
   async leave(): Promise<void> {
     const seat = this.outbox.seat;
-    await this.close();
+    await this.stop();
+    // Before the request, which may take seconds: a stop meanwhile closes the outbox, and a
+    // closed outbox is no longer this runner's to remove.
+    this.outbox.remove();
     if (seat) {
       await fetch(`${this.options.target.origin}${CLASS_PATHS.leave}`, {
         method: 'POST',
@@ -146,11 +153,19 @@ export class ClassLink {
         signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
       }).catch(() => undefined);
     }
-    this.outbox.remove();
   }
 
-  /** Stops sending; what is not sent stays in the outbox file for the next start. */
+  /**
+   * Stops sending and closes the outbox, which gives up its lock: what is not sent stays in the
+   * outbox file for the next start (of this runner or another with the same link and seat).
+   */
   async close(): Promise<void> {
+    await this.stop();
+    this.outbox.close();
+  }
+
+  /** Ends the sending loop; only then is nothing left that writes the outbox. */
+  private async stop(): Promise<void> {
     this.closed = true;
     this.stopping.abort();
     this.wake?.();

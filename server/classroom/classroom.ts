@@ -52,8 +52,9 @@ export function defaultStateDir(platform: NodeJS.Platform = process.platform, en
 }
 
 /**
- * Opens the seat's outbox (refusing a bad join link or an unsafe folder) without sending
- * anything yet: a runner whose start fails later (its port taken) must not have joined.
+ * Opens the seat's outbox (refusing a bad join link, an unsafe folder, or an outbox another
+ * runner holds) without sending anything yet: a runner whose start fails later (its port
+ * taken) must not have joined. Its close() gives the outbox up again.
  */
 export async function openClassroom(options: ClassroomOptions, log: Log): Promise<Classroom> {
   const target = parseJoinUrl(options.joinUrl);

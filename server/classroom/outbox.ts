@@ -7,13 +7,15 @@
 // times what it holds. A runner that is stopped while the class server is down sends the
 // events on its next start. The seat credential is in it, so its folder gets the checks of
 // the runner's state file (private, ours, not a link), its files are 0600, and no symbolic
-// link in it is followed.
+// link in it is followed. One runner at a time: the one that opens it holds a lock beside the
+// journal until it closes it (server/classroom/outbox-lock.ts).
 import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from '../../contracts/zod.ts';
 import { classEventSchema, joinResponseSchema, MAX_EVENTS_PER_SEAT, type ClassEvent, type JoinResponse } from '../../contracts/class-api.ts';
 import { privateFolder } from '../security/state-file.ts';
 import { UnsafeFolderError } from '../workspace/private-root.ts';
+import { OutboxLock } from './outbox-lock.ts';
 
 /**
  * An unsafe outbox folder or file. Unlike other unsafe folders, this one holds the seat
@@ -89,11 +91,13 @@ export class Outbox {
   private events: { event: ClassEvent; bytes: number }[] = [];
   private eventBytes = 0;
   private journalBytes = 0;
+  private closed = false;
 
   /**
    * The outbox `name` in the folder `dir` (one per class and seat). Refuses a folder that
    * another user could read or swap (UnsafeFolderError, which says what to do) before it
-   * reads or writes anything in it, so a refusal changes nothing.
+   * reads or writes anything in it, so a refusal changes nothing; and an outbox another runner
+   * that still runs holds (OutboxInUseError), before it reads or writes its journal.
    */
   static async open(dir: string, name: string): Promise<Outbox> {
     try {
@@ -101,22 +105,40 @@ export class Outbox {
     } catch (error) {
       throw error instanceof UnsafeFolderError ? new UnsafeOutboxError(error.path, error.reason, 'folder') : error;
     }
-    const outbox = new Outbox(join(dir, `${name}.jsonl`));
-    const earlier = join(dir, `${name}.json`);
-    const journal = readIfThere(outbox.journal);
-    if (journal !== undefined) outbox.replay(journal);
-    else outbox.migrate(readIfThere(earlier));
-    // Drops what replaying skipped (a torn last line, a line of a newer runner) and starts
-    // the file afresh, so that nothing is ever appended to a torn line.
-    outbox.compact();
-    // Only now that its content is in the journal.
-    rmSync(earlier, { force: true });
-    // Compactions a killed runner left half done (they hold the seat credential too).
-    for (const file of readdirSync(dir)) if (file.startsWith(`${name}.jsonl.`) && file.endsWith('.tmp')) rmSync(join(dir, file), { force: true });
-    return outbox;
+    const lockFile = join(dir, `${name}.lock`);
+    let lock;
+    try {
+      lock = await OutboxLock.take(lockFile);
+    } catch (error) {
+      // The runner makes no links: whoever made this one should look at it, so it is left as it is.
+      throw (error as NodeJS.ErrnoException).code === 'ELOOP' ? new UnsafeOutboxError(lockFile, 'symlink', 'file') : error;
+    }
+    try {
+      const outbox = new Outbox(join(dir, `${name}.jsonl`), lock);
+      const earlier = join(dir, `${name}.json`);
+      const journal = readIfThere(outbox.journal);
+      if (journal !== undefined) outbox.replay(journal);
+      else outbox.migrate(readIfThere(earlier));
+      // Drops what replaying skipped (a torn last line, a line of a newer runner) and starts
+      // the file afresh, so that nothing is ever appended to a torn line.
+      outbox.compact();
+      // Only now that its content is in the journal.
+      rmSync(earlier, { force: true });
+      // Compactions a killed runner left half done (they hold the seat credential too). Only
+      // under the lock: another runner's compaction in flight would be one of them.
+      for (const file of readdirSync(dir)) if (file.startsWith(`${name}.jsonl.`) && file.endsWith('.tmp')) rmSync(join(dir, file), { force: true });
+      return outbox;
+    } catch (error) {
+      // Refused (a linked file, a full disk): the next start, or another runner, may try again.
+      lock.release();
+      throw error;
+    }
   }
 
-  private constructor(private readonly journal: string) {}
+  private constructor(
+    private readonly journal: string,
+    private readonly lock: OutboxLock,
+  ) {}
 
   /** The seat this runner holds in the class (with its credential), or null before joining. */
   get seat(): JoinResponse | null {
@@ -154,11 +176,27 @@ export class Outbox {
     if (done.length > 0) this.write({ done });
   }
 
+  /**
+   * Forgets the seat and the events (leaving the class): removes the journal, then the lock, and
+   * closes the outbox. A closed outbox removes nothing: its journal may be another runner's by now.
+   */
   remove(): void {
+    if (this.closed) return;
     this.events = [];
     this.eventBytes = 0;
     this.seatNow = null;
     rmSync(this.journal, { force: true });
+    this.close();
+  }
+
+  /**
+   * Stops writing and gives up the lock, so that the next runner with this seat can open the
+   * outbox; what it holds stays in the journal for it. Idempotent. What the outbox holds can
+   * still be read; a change is refused from now on.
+   */
+  close(): void {
+    this.closed = true;
+    this.lock.release();
   }
 
   /**
@@ -167,6 +205,9 @@ export class Outbox {
    * runner goes on with it (sends the event, keeps the seat); only a restart would forget it.
    */
   private write(line: Line): void {
+    // Once the lock is given up, another runner may own the journal: writing to it would be
+    // the very thing the lock prevents.
+    if (this.closed) throw new Error(`The class outbox ${this.journal} is closed; the change was not kept.`);
     const text = Buffer.from(`${JSON.stringify(line)}\n`);
     this.apply(line, text.length);
     const fd = openSync(this.journal, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NO_FOLLOW, 0o600);

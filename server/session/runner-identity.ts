@@ -1,7 +1,7 @@
 // Who a runner is, in a form that outlives it: `<pid>-<start time>-<random>`. Labels,
-// cgroups and private folders carry this id, so that a later runner can tell the
-// leftovers of one that was killed (its pid is gone, or now belongs to another process)
-// from those of a runner that still runs next to it.
+// cgroups, private folders and the class outbox's lock carry this id, so that a later runner
+// can tell the leftovers of one that was killed (its pid is gone, or now belongs to another
+// process) from those of a runner that still runs next to it.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 
@@ -19,7 +19,15 @@ export function processStartTime(pid: number): number {
 }
 
 export function newRunnerId(): string {
-  return `${process.pid}-${processStartTime(process.pid)}-${randomBytes(4).toString('hex')}`;
+  // An unreadable start time (-1) is an unknown one (0): `pid--1-…` would be no id at all, which
+  // the outbox's lock reads as abandoned, and the leftover cleanup as alive forever.
+  return `${process.pid}-${Math.max(0, processStartTime(process.pid))}-${randomBytes(4).toString('hex')}`;
+}
+
+/** The pid in a runner id, or undefined when the text is no runner id. */
+export function runnerPid(id: string): number | undefined {
+  const match = ID_PATTERN.exec(id);
+  return match ? Number(match[1]) : undefined;
 }
 
 /**

@@ -72,7 +72,10 @@ export async function outboxOnDisk(stateDir: string): Promise<Outbox> {
   const copy = await mkdtemp(joinPath(tmpdir(), 'class-outbox-copy-'));
   try {
     await copyFile(joinPath(stateDir, name), joinPath(copy, name));
-    return await Outbox.open(copy, name.replace(/\.jsonl$/, ''));
+    const outbox = await Outbox.open(copy, name.replace(/\.jsonl$/, ''));
+    // What it read stays readable; the copy's lock goes with the copy.
+    outbox.close();
+    return outbox;
   } finally {
     await rm(copy, { recursive: true, force: true });
   }
@@ -139,4 +142,22 @@ export async function waitFor<T>(what: string, probe: () => Promise<T | undefine
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolveSleep) => setTimeout(resolveSleep, 100));
   }
+}
+
+/** A participant's `npm start` as a process, until it exits, or until it is ready (then it is stopped). */
+export async function npmStart(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; ready: boolean; stderr: string }> {
+  const cli = spawn(process.execPath, ['--import', 'tsx', 'server/app/cli.ts', '--no-open', '--no-build', '--port', '0', ...args], { env: { ...process.env, LC_ALL: '', CI: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  let ready = false;
+  cli.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (!ready && stdout.includes('Workshop ready')) {
+      ready = true;
+      cli.kill('SIGTERM');
+    }
+  });
+  cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolveExit) => cli.on('exit', (exitCode) => resolveExit(exitCode)));
+  return { code, ready, stderr };
 }

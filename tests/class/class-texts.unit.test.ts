@@ -33,7 +33,7 @@ test('the class box texts and the --join texts exist in both languages', () => {
   const page = only(pageEn);
   assert.ok(page.size >= 15);
   samePlaces(page, only(pageDe), 'i18n');
-  for (const key of ['classJoining', 'joinBadUrl'] as const) assert.deepEqual(placeholders(runnerDe.cli[key]), placeholders(runnerEn.cli[key]));
+  for (const key of ['classJoining', 'joinBadUrl', 'outboxInUse'] as const) assert.deepEqual(placeholders(runnerDe.cli[key]), placeholders(runnerEn.cli[key]));
   assert.match(runnerEn.cli.usage, /--join URL/);
   assert.match(runnerDe.cli.usage, /--join URL/);
 });

@@ -71,6 +71,8 @@ test('compacting on a full disk keeps the old journal, whole', { timeout: 30_000
     const outbox = await Outbox.open(state, 'class-full');
     const ids = Array.from({ length: 200 }, () => randomUUID());
     for (const id of ids) outbox.add({ id, at: 1, body: { kind: 'step', step: 'say-hello', status: 'passed', attempt: 1, durationMs: 10 } });
+    // Stopped, as a runner is before the next start opens its outbox.
+    outbox.close();
     // Opening compacts: here into a file the limit cuts short.
     const script = join(dir, 'open.mts');
     await writeFile(script, `import { Outbox } from ${JSON.stringify(OUTBOX)};

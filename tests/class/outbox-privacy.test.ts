@@ -12,7 +12,7 @@ import { after, test } from 'node:test';
 import type { ClassEvent, JoinResponse } from '../../contracts/class-api.ts';
 import { Outbox } from '../../server/classroom/outbox.ts';
 import { UnsafeFolderError } from '../../server/workspace/private-root.ts';
-import { outboxOnDisk, removeDir, startClassProcess, tempDir, waitFor } from './class-harness.ts';
+import { npmStart, outboxOnDisk, removeDir, startClassProcess, tempDir, waitFor } from './class-harness.ts';
 
 const folders: string[] = [];
 after(async () => {
@@ -41,8 +41,10 @@ test('a new outbox folder is 0700 and its file 0600, also when an earlier file w
   const outbox = await Outbox.open(dir, 'class-new');
   outbox.add(EVENT);
   assert.equal((await lstat(dir)).mode & 0o777, 0o700);
-  const [file] = await readdir(dir);
-  assert.equal((await lstat(join(dir, file))).mode & 0o777, 0o600);
+  // The journal and its lock.
+  const files = await readdir(dir);
+  assert.equal(files.length, 2, files.join(', '));
+  for (const file of files) assert.equal((await lstat(join(dir, file))).mode & 0o777, 0o600, `${file} is the user's alone`);
 
   const older = await folder();
   await writeFile(join(older, 'class-old.json'), EARLIER, { mode: 0o644 });
@@ -77,8 +79,8 @@ test('a folder that is a symbolic link is refused', async () => {
   assert.deepEqual(await readdir(real), []);
 });
 
-test('an outbox file that is a symbolic link is not followed, in either format', async () => {
-  for (const name of ['class-linked.jsonl', 'class-linked.json']) {
+test('an outbox file that is a symbolic link is not followed, in either format, nor in the lock\'s place', async () => {
+  for (const name of ['class-linked.jsonl', 'class-linked.json', 'class-linked.lock']) {
     const dir = await folder();
     const elsewhere = join(await folder(), 'target.json');
     await writeFile(elsewhere, EARLIER, { mode: 0o600 });
@@ -92,24 +94,6 @@ test('an outbox file that is a symbolic link is not followed, in either format',
     assert.ok((await lstat(join(dir, name))).isSymbolicLink(), 'and the link is left, for the reader to look at');
   }
 });
-
-/** `npm start` as a process, until it exits, or until it is ready (then it is stopped). */
-async function npmStart(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; ready: boolean; stderr: string }> {
-  const cli = spawn(process.execPath, ['--import', 'tsx', 'server/app/cli.ts', '--no-open', '--no-build', '--port', '0', ...args], { env: { ...process.env, LC_ALL: '', CI: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  let ready = false;
-  cli.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    if (!ready && stdout.includes('Workshop ready')) {
-      ready = true;
-      cli.kill('SIGTERM');
-    }
-  });
-  cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const code = await new Promise<number | null>((resolveExit) => cli.on('exit', (exitCode) => resolveExit(exitCode)));
-  return { code, ready, stderr };
-}
 
 test('npm start -- --join refuses an outbox folder others can read, in the reader\'s language, and keeps the seat', { timeout: 120_000 }, async () => {
   const classData = await tempDir('outbox-privacy');

@@ -1,6 +1,8 @@
 // The participant's outbox on real files in a temp folder: it keeps no more than a seat can
 // ever store, a change costs about its own size on disk (not the whole outbox), a line torn
 // by a killed runner loses nothing else, and an outbox file of the earlier format is read.
+// A restart is close() and open() again: an open outbox is its runner's alone
+// (tests/class/outbox-lock.test.ts).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { appendFileSync, existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -28,9 +30,9 @@ function stepEvent(attempt: number): ClassEvent {
 
 const SEAT: JoinResponse = { seatId: randomUUID(), seatName: 'Kim', credential: 'c'.repeat(43), className: 'Room 2' };
 
-/** The outbox's file in `dir`, whatever its name and format. */
+/** The outbox's file in `dir`, whatever its name and format (not its lock). */
 function fileIn(dir: string): string {
-  const names = readdirSync(dir).filter((name) => !name.endsWith('.tmp'));
+  const names = readdirSync(dir).filter((name) => !name.endsWith('.tmp') && !name.endsWith('.lock'));
   assert.equal(names.length, 1, `one outbox file: ${names.join(', ')}`);
   return join(dir, names[0]);
 }
@@ -53,6 +55,7 @@ test('it keeps at most what the class server stores for one seat, dropping the o
   for (const event of events) outbox.add(event);
   assert.equal(outbox.size, MAX_EVENTS_PER_SEAT);
   assert.equal(outbox.peek(1)[0].id, events[3].id, 'the three oldest went');
+  outbox.close();
   const again = await Outbox.open(dir, 'class-cap');
   assert.equal(again.size, MAX_EVENTS_PER_SEAT, 'the file keeps no more either');
   assert.equal(again.peek(1)[0].id, events[3].id);
@@ -93,6 +96,7 @@ test('the file stays about the size of what it holds, however many changes it sa
     if (i % 100 === 0) largest = Math.max(largest, statSync(fileIn(dir)).size);
   }
   assert.ok(largest < 256 * 1024, `20,000 events recorded and acknowledged left a file of up to ${largest} bytes`);
+  outbox.close();
   const again = await Outbox.open(dir, 'class-churn');
   assert.equal(again.size, 0);
   assert.deepEqual(again.seat, SEAT);
@@ -106,12 +110,14 @@ test('the seat, the attempt numbers and what is pending outlive a restart of the
   const events = [stepEvent(1), stepEvent(2), stepEvent(3)];
   for (const event of events) outbox.add(event);
   outbox.acknowledge([events[0].id]);
+  outbox.close();
   const again = await Outbox.open(dir, 'class-restart');
   assert.deepEqual(again.seat, SEAT);
   assert.equal(again.attempt('say-hello'), 3);
   assert.deepEqual(again.peek(10), events.slice(1));
   // A 401 (the class server lost the seat) forgets the credential, for good.
   again.setSeat(null);
+  again.close();
   assert.equal((await Outbox.open(dir, 'class-restart')).seat, null);
 });
 
@@ -123,12 +129,14 @@ test('a line torn by a runner killed while writing is ignored, and nothing else 
   for (const event of events) outbox.add(event);
   // What a write cut short leaves: the start of a line, without its end.
   appendFileSync(fileIn(dir), `{"add":{"id":"${randomUUID()}","at":17`);
+  outbox.close();
   const again = await Outbox.open(dir, 'class-torn');
   assert.deepEqual(again.seat, SEAT);
   assert.deepEqual(again.peek(10), events);
   // The next event is not glued to the torn line.
   const next = stepEvent(4);
   again.add(next);
+  again.close();
   assert.deepEqual((await Outbox.open(dir, 'class-torn')).peek(10), [...events, next]);
 });
 
@@ -144,6 +152,7 @@ test('an outbox file of the earlier format (one JSON object) is read and carried
   const next = stepEvent(3);
   outbox.add(next);
   assert.equal(existsSync(join(dir, 'class-old.json')), false, 'the old file is gone once its content is in the new one');
+  outbox.close();
   const again = await Outbox.open(dir, 'class-old');
   assert.deepEqual(again.seat, SEAT);
   assert.equal(again.attempt('say-hello'), 2);

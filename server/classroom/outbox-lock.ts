@@ -1,0 +1,176 @@
+// One runner per class outbox (server/classroom/outbox.ts). Two runners joined with the same
+// link and seat on one machine would share one journal, and each compacts it on its own: it
+// writes what it holds in memory into a fresh file and renames that over the journal, so every
+// line the other appended since it opened is gone (events, acknowledgements, the seat); and one's
+// start removes the other's half-written compaction. So the runner that
+// opens an outbox takes this lock first, a file beside the journal that names it
+// (`<pid>-<start time>-<random>`, server/session/runner-identity.ts), and a second runner that
+// finds a live owner there is refused before it reads or writes anything of the outbox.
+//
+// A lock whose runner is gone (killed, or its machine restarted) is taken over, so that a crash
+// never blocks the seat. The file is created with O_EXCL | O_NOFOLLOW, mode 0600, in the private
+// folder the outbox already checked; it holds no secret, only who holds the journal.
+import { closeSync, constants, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { newRunnerId, runnerMayBeAlive, runnerPid } from '../session/runner-identity.ts';
+
+/** Another runner that still runs holds the outbox (the reader's text: server/app/cli.ts). */
+export class OutboxInUseError extends Error {
+  constructor(
+    readonly lock: string,
+    /** The process of the runner that holds it. */
+    readonly pid: number,
+  ) {
+    // For logs and tests; the reader gets the localized text (cli.ts).
+    super(`Another workshop runner on this machine (process ${pid}) is already in this class with this seat: it holds the class outbox (${lock}). Close that runner, or join with a seat of your own (--seat), and start again.`);
+    this.name = 'OutboxInUseError';
+  }
+}
+
+/** Opens a file itself, never what a link there leads to (Windows has no such flag; its ACLs protect the folder). */
+const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
+
+/**
+ * How long a lock that names no runner is given before it counts as abandoned: a lock is
+ * created and then written, so for a moment it is empty. Ours are written at once; an empty one
+ * that stays so was left by a runner that died in between (or by a crash of the machine).
+ */
+const UNNAMED_GRACE_MS = 100;
+
+/** Tries before giving up when the lock keeps changing hands (runners starting and stopping). */
+const MAX_TRIES = 5;
+
+/** `.break` locks nested this deep are left by as many crashes in a few microseconds each. */
+const MAX_BREAKERS = 4;
+
+/** Locks this process holds, removed when it exits without closing them (the stop deadline, an uncaught error). */
+const held = new Set<OutboxLock>();
+let releaseOnExit = false;
+
+export class OutboxLock {
+  private released = false;
+
+  /** Takes the lock at `path`, taking over one whose runner is gone; throws OutboxInUseError while it lives. */
+  static async take(path: string): Promise<OutboxLock> {
+    const lock = new OutboxLock(path, newRunnerId());
+    await take(path, lock.owner, 0);
+    held.add(lock);
+    if (!releaseOnExit) {
+      releaseOnExit = true;
+      process.once('exit', () => {
+        for (const each of held) each.release();
+      });
+    }
+    return lock;
+  }
+
+  private constructor(
+    readonly path: string,
+    /** This lock's runner id: the pid, and a random part that tells two outboxes of one process apart. */
+    readonly owner: string,
+  ) {}
+
+  /** Removes the lock, if it is still this one's. Idempotent, and never throws: a lock left behind names a runner that is gone, and is taken over. */
+  release(): void {
+    if (this.released) return;
+    this.released = true;
+    held.delete(this);
+    releaseIfOurs(this.path, this.owner);
+  }
+}
+
+async function take(path: string, owner: string, depth: number): Promise<void> {
+  for (let tries = 0; tries < MAX_TRIES; tries++) {
+    if (create(path, owner)) return;
+    const holder = await holderOf(path);
+    if (holder === undefined) continue; // released meanwhile: try again
+    const pid = runnerPid(holder);
+    if (pid !== undefined && runnerMayBeAlive(holder)) throw new OutboxInUseError(path, pid);
+    await breakAbandoned(path, holder, owner, depth);
+  }
+  throw new Error(`The class outbox's lock ${path} changed hands ${MAX_TRIES} times while this runner tried to take it. Start again.`);
+}
+
+/**
+ * Removes a lock whose runner is gone, under a second lock (`PATH.break`). Without it, two
+ * runners that found the same abandoned lock at once could both remove it: one removes the
+ * abandoned lock and creates its own, then the other, still sure it looks at the abandoned one,
+ * removes the new one and creates its own, and both write the journal. Under the breaker lock
+ * nobody else removes PATH, so reading it again tells whether it still names the runner that is
+ * gone; if so it is that runner's, and removing it removes nothing of a live runner's. Then the
+ * O_EXCL create in take() decides who gets it: exactly one of the runners. A breaker left by a
+ * runner killed in those few microseconds is itself abandoned, and broken the same way.
+ */
+async function breakAbandoned(path: string, holder: string, owner: string, depth: number): Promise<void> {
+  if (depth >= MAX_BREAKERS) throw new Error(`The class outbox's lock ${path} was left by runners killed while taking it over. Remove the files ${path}* and start again.`);
+  const breaker = `${path}.break`;
+  try {
+    await take(breaker, owner, depth + 1);
+  } catch (error) {
+    // Another runner is taking over the same lock right now, and it runs: the seat is its.
+    if (error instanceof OutboxInUseError) throw new OutboxInUseError(path, error.pid);
+    throw error;
+  }
+  try {
+    if (readLock(path) === holder) rmSync(path, { force: true });
+  } finally {
+    releaseIfOurs(breaker, owner);
+  }
+}
+
+/** Creates the lock naming `owner`; false when there is one already. */
+function create(path: string, owner: string): boolean {
+  let fd;
+  try {
+    // O_EXCL: the one step that decides between runners; it also fails on a link at `path`.
+    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NO_FOLLOW, 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+  try {
+    const text = Buffer.from(`${owner}\n`);
+    const written = writeSync(fd, text);
+    if (written !== text.length) throw new Error(`The class outbox's lock ${path} took ${written} of ${text.length} bytes; is the disk full? Free some space there and start again.`);
+  } catch (error) {
+    closeSync(fd);
+    rmSync(path, { force: true });
+    throw error;
+  }
+  closeSync(fd);
+  return true;
+}
+
+/** Who holds the lock (its text), or undefined when there is none; one that names no runner is read again after a moment. */
+async function holderOf(path: string): Promise<string | undefined> {
+  const first = readLock(path);
+  if (first === undefined || runnerPid(first) !== undefined) return first;
+  await sleep(UNNAMED_GRACE_MS);
+  return readLock(path);
+}
+
+/** The lock's text, or undefined when there is none; a link there is refused (ELOOP), not followed. */
+function readLock(path: string): string | undefined {
+  let fd;
+  try {
+    fd = openSync(path, constants.O_RDONLY | NO_FOLLOW);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  try {
+    return readFileSync(fd, 'utf8').trim();
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function releaseIfOurs(path: string, owner: string): void {
+  try {
+    // Read first: only a lock that still names us is ours to remove (nobody takes over a lock
+    // of a runner that runs, so between this read and the removal it stays ours).
+    if (readLock(path) === owner) rmSync(path, { force: true });
+  } catch {
+    // Left behind, it names a runner that is gone by then: the next start takes it over.
+  }
+}

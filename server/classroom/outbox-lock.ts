@@ -10,8 +10,9 @@
 // A lock whose runner is gone (killed, or its machine restarted) is taken over, so that a crash
 // never blocks the seat. The file is created with O_EXCL | O_NOFOLLOW, mode 0600, in the private
 // folder the outbox already checked; it holds no secret, only who holds the journal.
-import { closeSync, constants, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, rmSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { writeWhole } from './outbox-disk.ts';
 import { newRunnerId, runnerMayBeAlive, runnerPid } from '../session/runner-identity.ts';
 
 /** Another runner that still runs holds the outbox (the reader's text: server/app/cli.ts). */
@@ -129,9 +130,8 @@ function create(path: string, owner: string): boolean {
     throw error;
   }
   try {
-    const text = Buffer.from(`${owner}\n`);
-    const written = writeSync(fd, text);
-    if (written !== text.length) throw new Error(`The class outbox's lock ${path} took ${written} of ${text.length} bytes; is the disk full? Free some space there and start again.`);
+    // A full disk gets the outbox's own text (OutboxDiskError), not a bare ENOSPC.
+    writeWhole(fd, Buffer.from(`${owner}\n`), path);
   } catch (error) {
     closeSync(fd);
     rmSync(path, { force: true });

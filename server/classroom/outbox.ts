@@ -9,13 +9,17 @@
 // the runner's state file (private, ours, not a link), its files are 0600, and no symbolic
 // link in it is followed. One runner at a time: the one that opens it holds a lock beside the
 // journal until it closes it (server/classroom/outbox-lock.ts).
-import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from '../../contracts/zod.ts';
 import { classEventSchema, joinResponseSchema, MAX_EVENTS_PER_SEAT, type ClassEvent, type JoinResponse } from '../../contracts/class-api.ts';
 import { privateFolder } from '../security/state-file.ts';
 import { UnsafeFolderError } from '../workspace/private-root.ts';
+import { writeWhole } from './outbox-disk.ts';
 import { OutboxLock } from './outbox-lock.ts';
+
+// Where a full disk is told apart from other errors (shared with the lock file).
+export { OutboxDiskError } from './outbox-disk.ts';
 
 /**
  * An unsafe outbox folder or file. Unlike other unsafe folders, this one holds the seat
@@ -36,21 +40,6 @@ export class UnsafeOutboxError extends UnsafeFolderError {
         : reason === 'not-a-folder'
           ? `The runner does not use ${path}, the folder of the class outbox: it is a file. Move it aside (mv), and the runner joins with a new seat.`
           : `The runner does not use ${path}, the folder of the class outbox (${reason}). It holds the seat and the events not sent yet: make it the user's alone (chown, chmod 700) rather than remove it, and start again.`;
-  }
-}
-
-/**
- * The disk took only part of a change, or none (it is full): the change holds in memory, not on
- * disk. At start it stops the runner, and cli.ts tells the reader in their language.
- */
-export class OutboxDiskError extends Error {
-  constructor(
-    readonly file: string,
-    written: number,
-    wanted: number,
-  ) {
-    // For the log (a change refused while the runner runs) and tests.
-    super(`The class outbox ${file} took ${written} of ${wanted} bytes; is the disk full? Free some space there (and start again if the runner stopped): nothing the outbox held before is lost; a change that did not fit is kept in memory only, until the runner stops.`);
   }
 }
 
@@ -295,24 +284,6 @@ export class Outbox {
     renameSync(temporary, this.journal);
     this.journalBytes = bytes.length;
   }
-}
-
-/** How a write says that the disk, the user's quota or a file size limit (ulimit -f) is full. */
-const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
-
-/**
- * One write of all the bytes, or an OutboxDiskError: a disk with a little room left takes part
- * of them, one with none refuses the write (ENOSPC), and the reader is told the same for both.
- */
-function writeWhole(fd: number, bytes: Buffer, file: string): void {
-  let written;
-  try {
-    written = writeSync(fd, bytes);
-  } catch (error) {
-    if (DISK_FULL_CODES.has((error as NodeJS.ErrnoException).code ?? '')) throw new OutboxDiskError(file, 0, bytes.length);
-    throw error;
-  }
-  if (written !== bytes.length) throw new OutboxDiskError(file, written, bytes.length);
 }
 
 /** A file's text, or undefined when there is none; a link there is refused, not followed. */

@@ -69,8 +69,7 @@ export interface CpuParts {
 
 /**
  * CPU seconds per part between two snapshots. `serverPid` is the terminal server's process
- * (for the workshop, this benchmark's own process, in which the runner runs); its
- * descendants are the shell and its workload.
+ * (the runner's, runner-process.ts, or wetty's); its descendants are the shell and its workload.
  */
 export function cpuParts(before: CpuSnapshot, after: CpuSnapshot, serverPid: number): CpuParts {
   const parts: Record<string, number> = { 'page renderer': 0, 'rest of Chromium': 0, server: 0, 'shell + workload': 0, 'kernel threads': 0, other: 0 };

@@ -29,6 +29,8 @@ export const CURSOR_BLINK_CSS = `.terminal-host.${CURSOR_HIDDEN_CLASS} .xterm .x
 export interface CursorBlink {
   /** A keystroke or output: stop blinking now, resume after a quiet moment. */
   activity(): void;
+  /** The renderer changed (WebGL loaded, or its context was lost): blink the new one's way. */
+  rendererChanged(): void;
   dispose(): void;
 }
 
@@ -76,6 +78,12 @@ export function blinkWhenQuiet(terminal: Terminal, host: HTMLElement, drawsOnCan
       lastActivity = performance.now();
       if (blinking) stop();
       quietTimer ??= setTimeout(check, quietMs);
+    },
+    rendererChanged() {
+      // A lost WebGL context must not leave xterm.js's animation running on the DOM renderer.
+      if (!blinking) return;
+      stop();
+      start();
     },
     dispose() {
       if (quietTimer) clearTimeout(quietTimer);

@@ -120,7 +120,7 @@ export function startSession(mount: HTMLElement, label: string, hooks: SessionHo
   let disposed = false;
   let unloadRenderer = () => {};
   // WebGL on a real GPU, the DOM renderer on software GL or after a lost context.
-  void useBestRenderer(terminal, mount).then((unload) => {
+  void useBestRenderer(terminal, mount, () => blink.rendererChanged()).then((unload) => {
     if (disposed) unload();
     else unloadRenderer = unload;
   });

@@ -23,12 +23,16 @@ export function probeGl(): GlProbe {
 
 /**
  * Picks the renderer for `terminal` and records it on `mount` (data-renderer), so that it
- * can be seen and tested. Returns a function that unloads the addon, if one was loaded.
+ * can be seen and tested, and tells `onChange` (the cursor blinks differently on each).
+ * Returns a function that unloads the addon, if one was loaded.
  */
-export async function useBestRenderer(terminal: Terminal, mount: HTMLElement): Promise<() => void> {
+export async function useBestRenderer(terminal: Terminal, mount: HTMLElement, onChange: (kind: RendererKind) => void = () => {}): Promise<() => void> {
   const probe = probeGl();
   mount.dataset.glRenderer = probe.renderer;
-  const show = (kind: RendererKind) => (mount.dataset.renderer = kind);
+  const show = (kind: RendererKind) => {
+    mount.dataset.renderer = kind;
+    onChange(kind);
+  };
   if (chooseRenderer(probe, contextLost) === 'dom') {
     show('dom');
     return () => {};

@@ -8,10 +8,12 @@
 // finds a live owner there is refused before it reads or writes anything of the outbox.
 //
 // A lock whose runner is gone (killed, or its machine restarted) is taken over, so that a crash
-// never blocks the seat. The file is created with O_EXCL | O_NOFOLLOW, mode 0600, in the private
-// folder the outbox already checked; it holds no secret, only who holds the journal.
-import { closeSync, constants, openSync, readFileSync, rmSync } from 'node:fs';
-import { setTimeout as sleep } from 'node:timers/promises';
+// never blocks the seat. The owner is written into a temporary file first (O_EXCL | O_NOFOLLOW,
+// mode 0600), which then gets the lock's name as a hard link: so the lock is never there without
+// the runner it names, and an empty one is abandoned. It lives in the private folder the outbox
+// already checked and holds no secret, only who holds the journal.
+import { randomBytes } from 'node:crypto';
+import { closeSync, constants, fsyncSync, linkSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { writeWhole } from './outbox-disk.ts';
 import { newRunnerId, runnerMayBeAlive, runnerPid } from '../session/runner-identity.ts';
 
@@ -30,13 +32,6 @@ export class OutboxInUseError extends Error {
 
 /** Opens a file itself, never what a link there leads to (Windows has no such flag; its ACLs protect the folder). */
 const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
-
-/**
- * How long a lock that names no runner is given before it counts as abandoned: a lock is
- * created and then written, so for a moment it is empty. Ours are written at once; an empty one
- * that stays so was left by a runner that died in between (or by a crash of the machine).
- */
-const UNNAMED_GRACE_MS = 100;
 
 /** Tries before giving up when the lock keeps changing hands (runners starting and stopping). */
 const MAX_TRIES = 5;
@@ -83,7 +78,7 @@ export class OutboxLock {
 async function take(path: string, owner: string, depth: number): Promise<void> {
   for (let tries = 0; tries < MAX_TRIES; tries++) {
     if (create(path, owner)) return;
-    const holder = await holderOf(path);
+    const holder = readLock(path);
     if (holder === undefined) continue; // released meanwhile: try again
     const pid = runnerPid(holder);
     if (pid !== undefined && runnerMayBeAlive(holder)) throw new OutboxInUseError(path, pid);
@@ -98,9 +93,11 @@ async function take(path: string, owner: string, depth: number): Promise<void> {
  * abandoned lock and creates its own, then the other, still sure it looks at the abandoned one,
  * removes the new one and creates its own, and both write the journal. Under the breaker lock
  * nobody else removes PATH, so reading it again tells whether it still names the runner that is
- * gone; if so it is that runner's, and removing it removes nothing of a live runner's. Then the
- * O_EXCL create in take() decides who gets it: exactly one of the runners. A breaker left by a
- * runner killed in those few microseconds is itself abandoned, and broken the same way.
+ * gone; if so it is that runner's (each lock names its owner's random part, and an empty one is
+ * never a live runner's: a lock has its owner from the moment it has its name), and removing it
+ * removes nothing of a live runner's. Then the exclusive create in take() decides who gets it:
+ * exactly one of the runners. A breaker left by a runner killed in those few microseconds is
+ * itself abandoned, and broken the same way.
  */
 async function breakAbandoned(path: string, holder: string, owner: string, depth: number): Promise<void> {
   if (depth >= MAX_BREAKERS) throw new Error(`The class outbox's lock ${path} was left by runners killed while taking it over. Remove the files ${path}* and start again.`);
@@ -119,34 +116,38 @@ async function breakAbandoned(path: string, holder: string, owner: string, depth
   }
 }
 
-/** Creates the lock naming `owner`; false when there is one already. */
+/**
+ * Creates the lock naming `owner`; false when there is one already. The owner goes into a file of
+ * its own, which then gets the lock's name (a hard link: it fails when anything, a link included,
+ * has the name; the one step that decides between runners). A lock created empty and written
+ * after would be there without its owner for a moment, and a runner stalled in that moment would
+ * lose it to one that took the empty lock for abandoned.
+ */
 function create(path: string, owner: string): boolean {
-  let fd;
+  // Its own random name: runners taking the same lock at once never share one.
+  const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+  const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NO_FOLLOW, 0o600);
   try {
-    // O_EXCL: the one step that decides between runners; it also fails on a link at `path`.
-    fd = openSync(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NO_FOLLOW, 0o600);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    try {
+      // A full disk gets the outbox's own text (OutboxDiskError), not a bare ENOSPC.
+      writeWhole(fd, Buffer.from(`${owner}\n`), temporary);
+      // On disk before it has the lock's name: after a crash of the machine the lock is whole or
+      // not there, never empty or torn.
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      linkSync(temporary, path);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    }
+    return true;
+  } finally {
+    // Taken or not, the lock (if any) has its own name now.
+    rmSync(temporary, { force: true });
   }
-  try {
-    // A full disk gets the outbox's own text (OutboxDiskError), not a bare ENOSPC.
-    writeWhole(fd, Buffer.from(`${owner}\n`), path);
-  } catch (error) {
-    closeSync(fd);
-    rmSync(path, { force: true });
-    throw error;
-  }
-  closeSync(fd);
-  return true;
-}
-
-/** Who holds the lock (its text), or undefined when there is none; one that names no runner is read again after a moment. */
-async function holderOf(path: string): Promise<string | undefined> {
-  const first = readLock(path);
-  if (first === undefined || runnerPid(first) !== undefined) return first;
-  await sleep(UNNAMED_GRACE_MS);
-  return readLock(path);
 }
 
 /** The lock's text, or undefined when there is none; a link there is refused (ELOOP), not followed. */

@@ -24,6 +24,7 @@ import { startTestRunner, TerminalClient } from '../server/runner-harness.ts';
 import { npmStart, outboxOnDisk, readFeed, removeDir, startClassProcess, tempDir, trainerCredential, waitFor } from './class-harness.ts';
 
 const OUTBOX = resolve(import.meta.dirname, '../../server/classroom/outbox.ts');
+const LOCK = resolve(import.meta.dirname, '../../server/classroom/outbox-lock.ts');
 const NAME = 'class-0123456789abcdef';
 
 type Child = ChildProcessByStdio<Writable, Readable, null>;
@@ -224,6 +225,52 @@ test('runners taking over the same stale lock at once: exactly one gets the outb
   } finally {
     for (const racer of racers) racer.child.kill('SIGKILL');
   }
+});
+
+test('the lock is never there without its owner: a runner that takes and gives it up again and again, watched by another process', { timeout: 60_000 }, async () => {
+  // A lock that is there but empty names nobody, so it is abandoned to every other runner: the
+  // owner must be in it from the moment it has its name. A watcher reads it as fast as it can
+  // while a runner takes and releases it; each read finds no lock, or one that names its owner.
+  const dir = await folder();
+  const lock = lockOf(dir);
+  const script = join(dir, '..', `outbox-lock-cycles-${randomUUID()}.mts`);
+  await writeFile(
+    script,
+    `import { OutboxLock } from ${JSON.stringify(LOCK)};
+const until = Date.now() + 2000;
+let cycles = 0;
+while (Date.now() < until) { (await OutboxLock.take(process.argv[2])).release(); cycles++; }
+console.log(cycles);
+`,
+  );
+  folders.push(script);
+  const watcher = join(dir, '..', `outbox-lock-watch-${randomUUID()}.mjs`);
+  await writeFile(
+    watcher,
+    `import { readFileSync } from 'node:fs';
+const until = Date.now() + 2500;
+const seen = { none: 0, owner: 0, others: 0, other: [] };
+while (Date.now() < until) {
+  let text;
+  try { text = readFileSync(process.argv[2], 'utf8'); } catch { seen.none++; continue; }
+  if (/^\\d+-\\d+-\\w+\\n/.test(text)) seen.owner++; else if (seen.others++ < 5) seen.other.push(text);
+}
+console.log(JSON.stringify(seen));
+`,
+  );
+  folders.push(watcher);
+  const output = (child: ChildProcessByStdio<null, Readable, null>) =>
+    new Promise<string>((resolveOutput, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('exit', (code) => (code === 0 ? resolveOutput(out) : reject(new Error(`exit ${code}: ${out}`))));
+    });
+  const watching = output(spawn(process.execPath, [watcher, lock], { stdio: ['ignore', 'pipe', 'inherit'] }));
+  const cycling = output(spawn(process.execPath, ['--import', 'tsx', script, lock], { stdio: ['ignore', 'pipe', 'inherit'] }));
+  const [seen, cycles] = [JSON.parse(await watching) as { none: number; owner: number; others: number; other: string[] }, Number(await cycling)];
+  assert.ok(cycles > 100 && seen.owner > 100, `the runner took the lock ${cycles} times, the watcher saw it ${seen.owner} times`);
+  assert.deepEqual(seen.other, [], `the watcher saw the lock without its owner (an empty one counts as abandoned): ${JSON.stringify(seen)}`);
+  assert.deepEqual(await readdir(dir), [], 'and nothing is left behind, no temporary file either');
 });
 
 test('closing the outbox removes the lock; so does leaving the class, and a runner that exits without closing', { timeout: 60_000 }, async () => {

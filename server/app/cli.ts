@@ -13,7 +13,7 @@ import { defaultStateDir, writeRunnerState } from '../security/state-file.ts';
 import { UnsafeFolderError } from '../workspace/private-root.ts';
 import { BadJoinUrlError, defaultSeatName } from '../classroom/classroom.ts';
 import { OutboxDiskError, UnsafeOutboxError } from '../classroom/outbox.ts';
-import { OutboxInUseError } from '../classroom/outbox-lock.ts';
+import { OutboxInUseError, OutboxLockError } from '../classroom/outbox-lock.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_START_FAILED = 1;
@@ -82,6 +82,8 @@ async function main(): Promise<number> {
     // Refused as an unsafe outbox is: the runner does not start, so that the reader sees why at
     // once, and the other runner, which holds the seat, goes on undisturbed.
     else if (error instanceof OutboxInUseError) console.error(cliText('outboxInUse', { pid: error.pid, seat: options.seat ?? defaultSeatName(), url: options.join ?? '' }));
+    // A lock the runner does not take (it cannot read it, ...): its own text names the file.
+    else if (error instanceof OutboxLockError) console.error(cliText(`outboxLock.${error.reason}`, { path: error.path }));
     else console.error(cliText('startFailed', { message: error instanceof Error ? error.message : String(error) }));
     return EXIT_START_FAILED;
   }

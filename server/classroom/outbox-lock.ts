@@ -8,7 +8,8 @@
 // finds a live owner there is refused before it reads or writes anything of the outbox.
 //
 // A lock whose runner is gone (killed, or its machine restarted) is taken over, so that a crash
-// never blocks the seat. The owner is written into a temporary file first (O_EXCL | O_NOFOLLOW,
+// never blocks the seat; one whose text this runner cannot read (a newer runner's format,
+// perhaps) is refused with what to do, since whether its runner lives cannot be told. The owner is written into a temporary file first (O_EXCL | O_NOFOLLOW,
 // mode 0600), which then gets the lock's name as a hard link: so the lock is never there without
 // the runner it names, and an empty one is abandoned. It lives in the private folder the outbox
 // already checked and holds no secret, only who holds the journal.
@@ -27,6 +28,25 @@ export class OutboxInUseError extends Error {
     // For logs and tests; the reader gets the localized text (cli.ts).
     super(`Another workshop runner on this machine (process ${pid}) is already in this class with this seat: it holds the class outbox (${lock}). Close that runner, or join with a seat of your own (--seat), and start again.`);
     this.name = 'OutboxInUseError';
+  }
+}
+
+/**
+ * A lock this runner does not take, or could not take (the reader's text: cli.ts,
+ * `outboxLock.REASON`); `path` is the file it is about.
+ */
+export class OutboxLockError extends Error {
+  constructor(
+    readonly path: string,
+    readonly reason: 'unreadable',
+  ) {
+    // For logs and tests; the reader gets the localized text (cli.ts).
+    super(
+      {
+        unreadable: `The class outbox's lock ${path} holds a text this runner cannot read, perhaps a newer runner's. If no other workshop runner runs on this machine, remove it (rm ${path}) and start again.`,
+      }[reason],
+    );
+    this.name = 'OutboxLockError';
   }
 }
 
@@ -80,8 +100,15 @@ async function take(path: string, owner: string, depth: number): Promise<void> {
     if (create(path, owner)) return;
     const holder = readLock(path);
     if (holder === undefined) continue; // released meanwhile: try again
-    const pid = runnerPid(holder);
-    if (pid !== undefined && runnerMayBeAlive(holder)) throw new OutboxInUseError(path, pid);
+    // Empty: a lock has its owner from the moment it has its name, so this one was left by an
+    // earlier version of the runner killed between creating and writing it.
+    if (holder !== '') {
+      const id = holderId(holder);
+      // Perhaps a newer runner's, in a format this one does not know: whether that runner lives
+      // cannot be told, and taking it over could put two runners on one journal.
+      if (id === undefined) throw new OutboxLockError(path, 'unreadable');
+      if (runnerMayBeAlive(id)) throw new OutboxInUseError(path, runnerPid(id)!);
+    }
     await breakAbandoned(path, holder, owner, depth);
   }
   throw new Error(`The class outbox's lock ${path} changed hands ${MAX_TRIES} times while this runner tried to take it. Start again.`);
@@ -148,6 +175,15 @@ function create(path: string, owner: string): boolean {
     // Taken or not, the lock (if any) has its own name now.
     rmSync(temporary, { force: true });
   }
+}
+
+/**
+ * The runner id a lock's text names: its first line. Lines after it are details a newer runner
+ * may add; the id alone tells whether the runner lives. Undefined when it names no runner.
+ */
+function holderId(text: string): string | undefined {
+  const id = text.split('\n', 1)[0].trim();
+  return runnerPid(id) === undefined ? undefined : id;
 }
 
 /** The lock's text, or undefined when there is none; a link there is refused (ELOOP), not followed. */

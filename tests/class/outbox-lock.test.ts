@@ -19,6 +19,8 @@ import { after, test } from 'node:test';
 import { startClassServer } from '../../class/class-server.ts';
 import type { ClassEvent, FeedMessage, JoinResponse } from '../../contracts/class-api.ts';
 import { RUNNER_CLASS_LEAVE_PATH } from '../../contracts/class-paths.ts';
+import { ClassLink } from '../../server/classroom/class-link.ts';
+import { parseJoinUrl } from '../../server/classroom/join-url.ts';
 import { Outbox } from '../../server/classroom/outbox.ts';
 import { startTestRunner, TerminalClient } from '../server/runner-harness.ts';
 import { npmStart, outboxOnDisk, readFeed, removeDir, startClassProcess, tempDir, trainerCredential, waitFor } from './class-harness.ts';
@@ -180,17 +182,35 @@ test('the lock of a runner that was killed is taken over, with everything it rec
   outbox.close();
 });
 
-test('a lock naming a pid that no longer lives, or that names no runner at all, is taken over', { timeout: 30_000 }, async () => {
+test('a lock naming a pid that no longer lives, or an empty one, is taken over', { timeout: 30_000 }, async () => {
   // A real process that came and went: its pid is no one's now.
   const shortLived = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
   const deadPid = shortLived.pid!;
   await once(shortLived, 'exit');
-  for (const text of [`${deadPid}-0-0badc0de\n`, `${deadPid}\n`, '', 'not a lock of ours\n']) {
+  // Empty: a runner never leaves its lock so (it has its owner from the moment it has its name),
+  // so an empty one was left by an earlier version killed between creating and writing it.
+  for (const text of [`${deadPid}-0-0badc0de\n`, '', '\n']) {
     const dir = await folder();
     await writeFile(lockOf(dir), text, { mode: 0o600 });
     const outbox = await Outbox.open(dir, NAME);
     assert.equal(await lockPid(dir), process.pid, `a lock holding ${JSON.stringify(text)} is taken over`);
     outbox.close();
+  }
+});
+
+test('a lock this runner cannot read is refused and left as it is: it may be a newer runner\'s', { timeout: 30_000 }, async () => {
+  for (const text of ['12345\n', 'not a lock of ours\n', '{"pid":12345,"started":"2024-06-01T08:00:00Z"}\n']) {
+    const dir = await folder();
+    await writeFile(lockOf(dir), text, { mode: 0o600 });
+    const before = await contents(dir);
+    await assert.rejects(Outbox.open(dir, NAME), (error: Error & { reason?: string; path?: string }) => {
+      assert.equal(error.name, 'OutboxLockError', String(error));
+      assert.equal(error.reason, 'unreadable');
+      assert.equal(error.path, lockOf(dir));
+      assert.ok(error.message.includes(`rm ${lockOf(dir)}`), error.message);
+      return true;
+    });
+    assert.deepEqual(await contents(dir), before, `a lock holding ${JSON.stringify(text)} is left as it was, and nothing else written`);
   }
 });
 
@@ -401,5 +421,47 @@ test('npm start -- --join with a seat another runner holds stops with what to do
     first.kill('SIGKILL');
     await server.kill();
     await removeDir(classData);
+  }
+});
+
+/** A class link where no class server answers: npm start opens (and locks) the outbox before it joins. */
+const NO_CLASS = 'http://127.0.0.1:9/join/K7QM-XP3D';
+
+test('npm start -- --join on a lock it does not take says what to do, in the reader\'s language, and leaves the lock', { timeout: 120_000 }, async () => {
+  const home = await folder();
+  const env = { HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_STATE_HOME: join(home, 'state') };
+  const classroom = join(home, 'data', 'wasm-docker-workshop', 'classroom');
+  const args = ['--join', NO_CLASS, '--seat', 'Ann'];
+  // The outbox a runner left that joined with this link and seat: its journal names the lock.
+  const link = await ClassLink.open({ target: parseJoinUrl(NO_CLASS)!, seat: 'Ann', stateDir: classroom, log: () => {} });
+  await link.close();
+  const [journal] = (await readdir(classroom)).filter((name) => name.endsWith('.jsonl'));
+  const lock = join(classroom, journal.replace(/\.jsonl$/, '.lock'));
+  const cases: { what: string; make: () => Promise<void>; en: RegExp; de: RegExp }[] = [
+    {
+      what: 'a lock in a format it cannot read',
+      make: () => writeFile(lock, 'not a lock of ours\n', { mode: 0o600 }),
+      en: /The workshop does not start: (\S+), the lock of your class outbox, holds a text this runner cannot read.* If no other workshop runner runs on this machine, remove that file \(rm \1\) and start again/,
+      de: /Der Workshop startet nicht: (\S+), die Sperrdatei deines Postausgangs für den Kurs, enthält einen Text, den dieser Runner nicht lesen kann.* Läuft auf diesem Rechner kein anderer Workshop-Runner, entferne diese Datei \(rm \1\) und starte erneut/,
+    },
+  ];
+  for (const { what, make, en, de } of cases) {
+    await make();
+    const before = await contents(classroom);
+    for (const [lang, text, never] of [['en_US.UTF-8', en, /Sperrdatei/], ['de_DE.UTF-8', de, /the lock|ß/]] as const) {
+      const refused = await npmStart(args, { ...env, LANG: lang });
+      assert.equal(refused.ready, false, `${what}: the runner started: ${refused.stderr}`);
+      assert.equal(refused.code, 1, refused.stderr);
+      const said = text.exec(refused.stderr);
+      assert.ok(said, `${what}, ${lang}: ${refused.stderr}`);
+      assert.equal(said[1], lock, 'it names the lock file');
+      assert.doesNotMatch(refused.stderr, /could not start|konnte nicht starten/, 'its own text, not the generic one');
+      assert.doesNotMatch(refused.stderr.replace(/^.*--join.*$/m, ''), never, `${lang}, in one language: ${refused.stderr}`);
+    }
+    assert.deepEqual(await contents(classroom), before, `${what}: left as it was`);
+    // Done as the text says: the next start takes the seat.
+    await rm(lock);
+    const started = await npmStart(args, { ...env, LANG: 'en_US.UTF-8' });
+    assert.ok(started.ready, `${what}: after rm, the runner starts: ${started.stderr}`);
   }
 });

@@ -80,8 +80,10 @@ async function main(): Promise<number> {
     // removed again, so the reader gets its folder.
     else if (error instanceof OutboxDiskError) console.error(cliText('outboxDiskFull', { folder: dirname(error.file) }));
     // Refused as an unsafe outbox is: the runner does not start, so that the reader sees why at
-    // once, and the other runner, which holds the seat, goes on undisturbed.
-    else if (error instanceof OutboxInUseError) console.error(cliText('outboxInUse', { pid: error.pid, seat: options.seat ?? defaultSeatName(), url: options.join ?? '' }));
+    // once, and the other runner, which holds the seat, goes on undisturbed. The text names the
+    // lock too: where a process's start time is unknown, an unrelated process that got a gone
+    // runner's pid holds it until it ends, unless the reader removes it.
+    else if (error instanceof OutboxInUseError) console.error(cliText('outboxInUse', { pid: error.pid, seat: options.seat ?? defaultSeatName(), url: options.join ?? '', lock: error.lock }));
     // A lock the runner does not take (it cannot read it, ...): its own text names the file.
     else if (error instanceof OutboxLockError) console.error(cliText(`outboxLock.${error.reason}`, { path: error.path }));
     else console.error(cliText('startFailed', { message: error instanceof Error ? error.message : String(error) }));

@@ -4,19 +4,21 @@
 // line the other appended since it opened is gone (events, acknowledgements, the seat); and one's
 // start removes the other's half-written compaction. So the runner that
 // opens an outbox takes this lock first, a file beside the journal that names it
-// (`<pid>-<start time>-<random>`, server/session/runner-identity.ts), and a second runner that
-// finds a live owner there is refused before it reads or writes anything of the outbox.
+// (`<pid>-<start time>-<random>`, server/session/runner-identity.ts, and on a second line
+// `booted <time>`, the machine's boot time), and a second runner that finds a live owner there
+// is refused before it reads or writes anything of the outbox.
 //
 // A lock whose runner is gone (killed, or its machine restarted) is taken over, so that a crash
 // never blocks the seat; one whose text this runner cannot read (a newer runner's format,
-// perhaps) is refused with what to do, since whether its runner lives cannot be told. The owner is written into a temporary file first (O_EXCL | O_NOFOLLOW,
-// mode 0600), which then gets the lock's name as a hard link: so the lock is never there without
-// the runner it names, and an empty one is abandoned. It lives in the private folder the outbox
-// already checked and holds no secret, only who holds the journal.
+// perhaps) is refused with what to do, since whether its runner lives cannot be told. The owner
+// is written into a temporary file first (O_EXCL | O_NOFOLLOW, mode 0600), which then gets the
+// lock's name as a hard link: so the lock is never there without the runner it names, and an
+// empty one is abandoned. It lives in the private folder the outbox already checked and holds no
+// secret, only who holds the journal.
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fsyncSync, linkSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { writeWhole } from './outbox-disk.ts';
-import { newRunnerId, runnerMayBeAlive, runnerPid } from '../session/runner-identity.ts';
+import { bootTime, newRunnerId, runnerMayBeAlive, runnerPid } from '../session/runner-identity.ts';
 
 /** Another runner that still runs holds the outbox (the reader's text: server/app/cli.ts). */
 export class OutboxInUseError extends Error {
@@ -26,7 +28,7 @@ export class OutboxInUseError extends Error {
     readonly pid: number,
   ) {
     // For logs and tests; the reader gets the localized text (cli.ts).
-    super(`Another workshop runner on this machine (process ${pid}) is already in this class with this seat: it holds the class outbox (${lock}). Close that runner, or join with a seat of your own (--seat), and start again.`);
+    super(`Another workshop runner on this machine (process ${pid}) is already in this class with this seat: it holds the class outbox (${lock}). Close that runner, or join with a seat of your own (--seat), and start again. If process ${pid} is no workshop runner, remove the lock (rm ${lock}) and start again.`);
     this.name = 'OutboxInUseError';
   }
 }
@@ -95,6 +97,11 @@ export class OutboxLock {
   }
 }
 
+/** What a lock says: the runner id, and the boot it runs in (for where start times are unknown). */
+function lockText(owner: string): string {
+  return `${owner}\nbooted ${new Date(bootTime()).toISOString()}\n`;
+}
+
 async function take(path: string, owner: string, depth: number): Promise<void> {
   for (let tries = 0; tries < MAX_TRIES; tries++) {
     if (create(path, owner)) return;
@@ -107,7 +114,7 @@ async function take(path: string, owner: string, depth: number): Promise<void> {
       // Perhaps a newer runner's, in a format this one does not know: whether that runner lives
       // cannot be told, and taking it over could put two runners on one journal.
       if (id === undefined) throw new OutboxLockError(path, 'unreadable');
-      if (runnerMayBeAlive(id)) throw new OutboxInUseError(path, runnerPid(id)!);
+      if (runnerMayBeAlive(id, bootOf(holder))) throw new OutboxInUseError(path, runnerPid(id)!);
     }
     await breakAbandoned(path, holder, owner, depth);
   }
@@ -144,11 +151,11 @@ async function breakAbandoned(path: string, holder: string, owner: string, depth
 }
 
 /**
- * Creates the lock naming `owner`; false when there is one already. The owner goes into a file of
- * its own, which then gets the lock's name (a hard link: it fails when anything, a link included,
- * has the name; the one step that decides between runners). A lock created empty and written
- * after would be there without its owner for a moment, and a runner stalled in that moment would
- * lose it to one that took the empty lock for abandoned.
+ * Creates the lock naming `owner` (lockText()); false when there is one already. The text goes
+ * into a file of its own, which then gets the lock's name (a hard link: it fails when anything, a
+ * link included, has the name; the one step that decides between runners). A lock created empty
+ * and written after would be there without its owner for a moment, and a runner stalled in that
+ * moment would lose it to one that took the empty lock for abandoned.
  */
 function create(path: string, owner: string): boolean {
   // Its own random name: runners taking the same lock at once never share one.
@@ -157,7 +164,7 @@ function create(path: string, owner: string): boolean {
   try {
     try {
       // A full disk gets the outbox's own text (OutboxDiskError), not a bare ENOSPC.
-      writeWhole(fd, Buffer.from(`${owner}\n`), temporary);
+      writeWhole(fd, Buffer.from(lockText(owner)), temporary);
       // On disk before it has the lock's name: after a crash of the machine the lock is whole or
       // not there, never empty or torn.
       fsyncSync(fd);
@@ -186,6 +193,13 @@ function holderId(text: string): string | undefined {
   return runnerPid(id) === undefined ? undefined : id;
 }
 
+/** The boot time a lock's text records (its `booted` line), or undefined when it names none (an earlier version's). */
+function bootOf(text: string): number | undefined {
+  const line = text.split('\n').find((each) => each.startsWith('booted '));
+  const time = line === undefined ? NaN : Date.parse(line.slice('booted '.length));
+  return Number.isNaN(time) ? undefined : time;
+}
+
 /** The lock's text, or undefined when there is none; a link there is refused (ELOOP), not followed. */
 function readLock(path: string): string | undefined {
   let fd;
@@ -206,7 +220,8 @@ function releaseIfOurs(path: string, owner: string): void {
   try {
     // Read first: only a lock that still names us is ours to remove (nobody takes over a lock
     // of a runner that runs, so between this read and the removal it stays ours).
-    if (readLock(path) === owner) rmSync(path, { force: true });
+    const text = readLock(path);
+    if (text !== undefined && holderId(text) === owner) rmSync(path, { force: true });
   } catch {
     // Left behind, it names a runner that is gone by then: the next start takes it over.
   }

@@ -11,7 +11,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -22,6 +22,7 @@ import { RUNNER_CLASS_LEAVE_PATH } from '../../contracts/class-paths.ts';
 import { ClassLink } from '../../server/classroom/class-link.ts';
 import { parseJoinUrl } from '../../server/classroom/join-url.ts';
 import { Outbox } from '../../server/classroom/outbox.ts';
+import { bootTime, processStartTime } from '../../server/session/runner-identity.ts';
 import { startTestRunner, TerminalClient } from '../server/runner-harness.ts';
 import { npmStart, outboxOnDisk, readFeed, removeDir, startClassProcess, tempDir, trainerCredential, waitFor } from './class-harness.ts';
 
@@ -214,6 +215,114 @@ test('a lock this runner cannot read is refused and left as it is: it may be a n
   }
 });
 
+/**
+ * Opens the outbox in `dir` once, in a process of its own, and says whether it got it (and
+ * closes it again) or who it was refused in favour of. Run as root, that process runs as
+ * another user (nobody), so that root's processes are another user's to it, as they are to a
+ * reader's runner: kill(pid, 0) answers EPERM for them.
+ */
+async function openOnce(dir: string): Promise<{ opened: boolean; lockPid?: number; name?: string; heldBy?: number; error?: string }> {
+  const script = join(dir, '..', `outbox-once-${randomUUID()}.mts`);
+  await writeFile(
+    script,
+    `import { readFileSync } from 'node:fs';
+import { Outbox } from ${JSON.stringify(OUTBOX)};
+try {
+  const outbox = await Outbox.open(process.argv[2], ${JSON.stringify(NAME)});
+  const lockPid = Number(/^(\\d+)/.exec(readFileSync(process.argv[3], 'utf8'))?.[1]);
+  outbox.close();
+  console.log(JSON.stringify({ opened: true, lockPid }));
+} catch (error) {
+  console.log(JSON.stringify({ opened: false, name: error.name, heldBy: error.pid, error: error.message }));
+}
+`,
+  );
+  folders.push(script);
+  const asOther = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
+  if (asOther.uid !== undefined) for (const file of [dir, ...(await readdir(dir)).map((name) => join(dir, name))]) await chown(file, NOBODY, NOBODY);
+  const child = spawn(process.execPath, ['--import', 'tsx', script, dir, lockOf(dir)], { stdio: ['ignore', 'pipe', 'inherit'], ...asOther });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 0, out);
+  return JSON.parse(out);
+}
+
+/** The user a test run as root opens the outbox as (openOnce). */
+const NOBODY = 65534;
+
+/** Whether another user's /proc/PID/stat can be read here: not where /proc is mounted with hidepid. */
+const procMount = process.platform === 'linux' ? (await readFile('/proc/mounts', 'utf8').catch(() => '')).split('\n').find((line) => line.split(' ')[1] === '/proc') : undefined;
+const procReadable = procMount !== undefined && !/hidepid=(?!0\b|off\b)/.test(procMount);
+
+test('Linux: a lock naming a live process of another user whose start time differs is taken over; with its start time it is that process\'s', { timeout: 60_000, skip: procReadable ? false : 'needs Linux with /proc readable for other users\' processes' }, async () => {
+  // pid 1 is root's; a process of another user answers kill(pid, 0) with EPERM, and still its
+  // start time is in /proc. A sleeping process of this test's, too (another user's to openOnce
+  // when the test runs as root).
+  const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+  try {
+    await once(sleeper, 'spawn');
+    for (const pid of [1, sleeper.pid!]) {
+      const started = processStartTime(pid);
+      assert.ok(started > 0, `the start time of ${pid} is readable`);
+      const dir = await folder();
+      await writeFile(lockOf(dir), `${pid}-${started + 7}-0badc0de\n`, { mode: 0o600 });
+      const taken = await openOnce(dir);
+      assert.ok(taken.opened, `process ${pid} started at another time than the lock's runner, so that runner is gone: ${JSON.stringify(taken)}`);
+      assert.notEqual(taken.lockPid, pid, 'the lock named the runner that took it over');
+
+      await writeFile(lockOf(dir), `${pid}-${started}-0badc0de\n`, { mode: 0o600 });
+      const refused = await openOnce(dir);
+      assert.equal(refused.opened, false, `the same start time: the lock is that process's (${pid}): ${JSON.stringify(refused)}`);
+      assert.equal(refused.name, 'OutboxInUseError', JSON.stringify(refused));
+      assert.equal(refused.heldBy, pid);
+      assert.equal(await lockPid(dir), pid, 'and the lock is left as it was');
+    }
+  } finally {
+    sleeper.kill('SIGKILL');
+  }
+});
+
+test('where start times are unknown, a lock from an earlier boot of the machine is taken over; one from this boot, or that says no boot, is not', { timeout: 30_000 }, async () => {
+  // A start time of 0 is an unknown one, as on macOS and Windows: a live process with the pid
+  // counts as the runner, unless the lock says the machine has restarted since.
+  const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+  try {
+    await once(sleeper, 'spawn');
+    const id = `${sleeper.pid}-0-0badc0de`;
+    const earlier = new Date(bootTime() - 3_600_000).toISOString();
+    const cases = [
+      [`${id}\nbooted ${earlier}\n`, true],
+      [`${id}\nbooted ${new Date(bootTime()).toISOString()}\n`, false],
+      // A few minutes off is the same boot: the wall clock may have been set since.
+      [`${id}\nbooted ${new Date(bootTime() - 120_000).toISOString()}\n`, false],
+      // An earlier version's lock names no boot.
+      [`${id}\n`, false],
+    ] as const;
+    for (const [text, takenOver] of cases) {
+      const dir = await folder();
+      await writeFile(lockOf(dir), text, { mode: 0o600 });
+      if (takenOver) {
+        const outbox = await Outbox.open(dir, NAME);
+        assert.equal(await lockPid(dir), process.pid, `${JSON.stringify(text)}: taken over`);
+        outbox.close();
+      } else {
+        await assert.rejects(Outbox.open(dir, NAME), inUseBy(sleeper.pid!), JSON.stringify(text));
+        assert.equal(await readFile(lockOf(dir), 'utf8'), text, 'left as it was');
+      }
+    }
+    // The lock a runner takes names the boot it runs in.
+    const dir = await folder();
+    const outbox = await Outbox.open(dir, NAME);
+    const [first, boot] = (await readFile(lockOf(dir), 'utf8')).split('\n');
+    assert.match(first, new RegExp(`^${process.pid}-\\d+-\\w+$`), 'its first line is the runner id');
+    assert.equal(boot, `booted ${new Date(bootTime()).toISOString()}`);
+    outbox.close();
+  } finally {
+    sleeper.kill('SIGKILL');
+  }
+});
+
 test('runners taking over the same stale lock at once: exactly one gets the outbox, and no event is lost', { timeout: 90_000 }, async () => {
   const dir = await folder();
   const killed = await outboxProcess(dir, 3);
@@ -394,8 +503,8 @@ test('npm start -- --join with a seat another runner holds stops with what to do
     const inode = (await stat(join(classroom, journal))).ino;
 
     const texts = [
-      ['en_US.UTF-8', new RegExp(`Another workshop runner on this machine \\(process ${first.pid}\\) is already in this class with the seat “Ann”, so this one does not start`), /Close the other one \(Ctrl-C in its terminal\) and start again, or join with a seat of your own: npm start -- --join (\S+) --seat ANOTHER-NAME --port 0/],
-      ['de_DE.UTF-8', new RegExp(`Ein anderer Workshop-Runner auf diesem Rechner \\(Prozess ${first.pid}\\) ist schon mit dem Platz „Ann“ in diesem Kurs, darum startet dieser nicht`), /Beende den anderen \(Strg-C in seinem Terminal\) und starte erneut, oder tritt mit einem eigenen Platz bei: npm start -- --join (\S+) --seat ANDERER-NAME --port 0/],
+      ['en_US.UTF-8', new RegExp(`Another workshop runner on this machine \\(process ${first.pid}\\) is already in this class with the seat “Ann”, so this one does not start.*\\nIf process ${first.pid} is no workshop runner .*remove that file \\(rm \\S+\\) and start again`, 's'), /Close the other one \(Ctrl-C in its terminal\) and start again, or join with a seat of your own: npm start -- --join (\S+) --seat ANOTHER-NAME --port 0/],
+      ['de_DE.UTF-8', new RegExp(`Ein anderer Workshop-Runner auf diesem Rechner \\(Prozess ${first.pid}\\) ist schon mit dem Platz „Ann“ in diesem Kurs, darum startet dieser nicht.*\\nIst Prozess ${first.pid} kein Workshop-Runner .*Entferne diese Datei \\(rm \\S+\\) und starte erneut`, 's'), /Beende den anderen \(Strg-C in seinem Terminal\) und starte erneut, oder tritt mit einem eigenen Platz bei: npm start -- --join (\S+) --seat ANDERER-NAME --port 0/],
     ] as const;
     for (const [lang, refusal, whatToDo] of texts) {
       const refused = await npmStart(args, { ...env, LANG: lang });
@@ -404,6 +513,7 @@ test('npm start -- --join with a seat another runner holds stops with what to do
       assert.match(refused.stderr, refusal);
       assert.equal(whatToDo.exec(refused.stderr)?.[1], server.joinUrl, `the command to copy has the class's link: ${refused.stderr}`);
       assert.doesNotMatch(refused.stderr, /could not start|konnte nicht starten|ß/, 'its own text, not the generic one');
+      assert.ok(refused.stderr.includes(`rm ${join(classroom, `${name}.lock`)}`), `and how to remove the lock if process ${first.pid} is no runner: ${refused.stderr}`);
     }
     assert.equal((await stat(join(classroom, journal))).ino, inode, 'the refused runners did not compact the first one\'s journal');
     assert.deepEqual((await outboxOnDisk(classroom)).seat, joined, 'the first runner still holds its seat');

@@ -17,7 +17,7 @@
 // secret, only who holds the journal.
 import { randomBytes } from 'node:crypto';
 import { closeSync, constants, fsyncSync, linkSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { writeWhole } from './outbox-disk.ts';
+import { onDisk, writeWhole } from './outbox-disk.ts';
 import { bootTime, newRunnerId, runnerMayBeAlive, runnerPid } from '../session/runner-identity.ts';
 
 /** Another runner that still runs holds the outbox (the reader's text: server/app/cli.ts). */
@@ -160,19 +160,20 @@ async function breakAbandoned(path: string, holder: string, owner: string, depth
 function create(path: string, owner: string): boolean {
   // Its own random name: runners taking the same lock at once never share one.
   const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
-  const fd = openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NO_FOLLOW, 0o600);
+  // A full disk, at any of these steps, gets the outbox's own text (OutboxDiskError), not a bare
+  // ENOSPC: a disk out of inodes refuses the file, one with a single inode left (tmpfs) the link.
+  const fd = onDisk(temporary, 'open', () => openSync(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | NO_FOLLOW, 0o600));
   try {
     try {
-      // A full disk gets the outbox's own text (OutboxDiskError), not a bare ENOSPC.
       writeWhole(fd, Buffer.from(lockText(owner)), temporary);
       // On disk before it has the lock's name: after a crash of the machine the lock is whole or
       // not there, never empty or torn.
-      fsyncSync(fd);
+      onDisk(temporary, 'fsync', () => fsyncSync(fd));
     } finally {
       closeSync(fd);
     }
     try {
-      linkSync(temporary, path);
+      onDisk(path, 'link', () => linkSync(temporary, path));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw error;

@@ -40,12 +40,13 @@ export class OutboxInUseError extends Error {
 export class OutboxLockError extends Error {
   constructor(
     readonly path: string,
-    readonly reason: 'unreadable',
+    readonly reason: 'unreadable' | 'link',
   ) {
     // For logs and tests; the reader gets the localized text (cli.ts).
     super(
       {
         unreadable: `The class outbox's lock ${path} holds a text this runner cannot read, perhaps a newer runner's. If no other workshop runner runs on this machine, remove it (rm ${path}) and start again.`,
+        link: `The class outbox's lock ${path} is a symbolic link, which the runner never makes. A lock holds nothing of the seat: remove the link (rm ${path}) and start again.`,
       }[reason],
     );
     this.name = 'OutboxLockError';
@@ -201,13 +202,19 @@ function bootOf(text: string): number | undefined {
   return Number.isNaN(time) ? undefined : time;
 }
 
-/** The lock's text, or undefined when there is none; a link there is refused (ELOOP), not followed. */
+/**
+ * The lock's text, or undefined when there is none. A link there (the lock's or its breaker's) is
+ * refused, not followed: the runner makes none, so whoever made it should look at it, and it is
+ * left as it is. Named as the link it is: a lock, unlike the journal, holds nothing to keep.
+ */
 function readLock(path: string): string | undefined {
   let fd;
   try {
     fd = openSync(path, constants.O_RDONLY | NO_FOLLOW);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw new OutboxLockError(path, 'link');
     throw error;
   }
   try {

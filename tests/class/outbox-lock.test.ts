@@ -11,7 +11,7 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { chown, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -547,15 +547,32 @@ test('npm start -- --join on a lock it does not take says what to do, in the rea
   await link.close();
   const [journal] = (await readdir(classroom)).filter((name) => name.endsWith('.jsonl'));
   const lock = join(classroom, journal.replace(/\.jsonl$/, '.lock'));
-  const cases: { what: string; make: () => Promise<void>; en: RegExp; de: RegExp }[] = [
+  const shortLived = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await once(shortLived, 'exit');
+  const gone = `${shortLived.pid}-0-0badc0de\n`;
+  const elsewhere = join(home, 'elsewhere');
+  await writeFile(elsewhere, gone, { mode: 0o600 });
+  const cases: { what: string; make: () => Promise<void>; file: string; en: RegExp; de: RegExp }[] = [
     {
       what: 'a lock in a format it cannot read',
       make: () => writeFile(lock, 'not a lock of ours\n', { mode: 0o600 }),
-      en: /The workshop does not start: (\S+), the lock of your class outbox, holds a text this runner cannot read.* If no other workshop runner runs on this machine, remove that file \(rm \1\) and start again/,
-      de: /Der Workshop startet nicht: (\S+), die Sperrdatei deines Postausgangs für den Kurs, enthält einen Text, den dieser Runner nicht lesen kann.* Läuft auf diesem Rechner kein anderer Workshop-Runner, entferne diese Datei \(rm \1\) und starte erneut/,
+      file: lock,
+      en: /The workshop does not start: (\S+), a lock file of your class outbox, holds a text this runner cannot read.* If no other workshop runner runs on this machine, remove that file \(rm \1\) and start again/,
+      de: /Der Workshop startet nicht: (\S+), eine Sperrdatei deines Postausgangs für den Kurs, enthält einen Text, den dieser Runner nicht lesen kann.* Läuft auf diesem Rechner kein anderer Workshop-Runner, entferne diese Datei \(rm \1\) und starte erneut/,
     },
+    ...[lock, `${lock}.break`].map((file) => ({
+      what: `a symbolic link as ${file}`,
+      // The breaker is read when the lock names a runner that is gone.
+      make: async () => {
+        if (file !== lock) await writeFile(lock, gone, { mode: 0o600 });
+        await symlink(elsewhere, file);
+      },
+      file,
+      en: /The workshop does not start: (\S+), a lock file of your class outbox, is a symbolic link, and the runner never makes one\. .*remove the link \(rm \1\) and start again/,
+      de: /Der Workshop startet nicht: (\S+), eine Sperrdatei deines Postausgangs für den Kurs, ist ein symbolischer Link, und der Runner legt nie einen an\. .*Entferne den Link \(rm \1\) und starte erneut/,
+    })),
   ];
-  for (const { what, make, en, de } of cases) {
+  for (const { what, make, file, en, de } of cases) {
     await make();
     const before = await contents(classroom);
     for (const [lang, text, never] of [['en_US.UTF-8', en, /Sperrdatei/], ['de_DE.UTF-8', de, /the lock|ß/]] as const) {
@@ -564,13 +581,14 @@ test('npm start -- --join on a lock it does not take says what to do, in the rea
       assert.equal(refused.code, 1, refused.stderr);
       const said = text.exec(refused.stderr);
       assert.ok(said, `${what}, ${lang}: ${refused.stderr}`);
-      assert.equal(said[1], lock, 'it names the lock file');
+      assert.equal(said[1], file, 'it names the file it is about');
+      assert.doesNotMatch(refused.stderr, /mv|put the file itself|verschiebe/, 'a lock holds nothing to keep');
       assert.doesNotMatch(refused.stderr, /could not start|konnte nicht starten/, 'its own text, not the generic one');
       assert.doesNotMatch(refused.stderr.replace(/^.*--join.*$/m, ''), never, `${lang}, in one language: ${refused.stderr}`);
     }
     assert.deepEqual(await contents(classroom), before, `${what}: left as it was`);
     // Done as the text says: the next start takes the seat.
-    await rm(lock);
+    await rm(file);
     const started = await npmStart(args, { ...env, LANG: 'en_US.UTF-8' });
     assert.ok(started.ready, `${what}: after rm, the runner starts: ${started.stderr}`);
   }

@@ -84,7 +84,8 @@ async function main(): Promise<number> {
     // lock too: where a process's start time is unknown, an unrelated process that got a gone
     // runner's pid holds it until it ends, unless the reader removes it.
     else if (error instanceof OutboxInUseError) console.error(cliText('outboxInUse', { pid: error.pid, seat: options.seat ?? defaultSeatName(), url: options.join ?? '', lock: error.lock }));
-    // A lock the runner does not take (it cannot read it, ...): its own text names the file.
+    // A lock the runner does not take (a text it cannot read, a link), or could not (runners
+    // that keep taking it, leftover breakers): each reason has its text, naming the file.
     else if (error instanceof OutboxLockError) console.error(cliText(`outboxLock.${error.reason}`, { path: error.path }));
     else console.error(cliText('startFailed', { message: error instanceof Error ? error.message : String(error) }));
     return EXIT_START_FAILED;

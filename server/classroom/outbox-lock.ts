@@ -34,19 +34,29 @@ export class OutboxInUseError extends Error {
 }
 
 /**
+ * Why the runner does not take the lock, or could not: a text it cannot read, a link in its place,
+ * runners that keep taking and giving it up meanwhile, breakers left by runners killed while
+ * taking it over. Each has a reader's text, `cli.outboxLock.REASON` in runner.json.
+ */
+export const OUTBOX_LOCK_REASONS = ['unreadable', 'link', 'busy', 'breakers'] as const;
+
+/**
  * A lock this runner does not take, or could not take (the reader's text: cli.ts,
- * `outboxLock.REASON`); `path` is the file it is about.
+ * `outboxLock.REASON`); `path` is the file it is about (for `breakers`, the lock whose
+ * `PATH.break*` files they are).
  */
 export class OutboxLockError extends Error {
   constructor(
     readonly path: string,
-    readonly reason: 'unreadable' | 'link',
+    readonly reason: (typeof OUTBOX_LOCK_REASONS)[number],
   ) {
     // For logs and tests; the reader gets the localized text (cli.ts).
     super(
       {
         unreadable: `The class outbox's lock ${path} holds a text this runner cannot read, perhaps a newer runner's. If no other workshop runner runs on this machine, remove it (rm ${path}) and start again.`,
         link: `The class outbox's lock ${path} is a symbolic link, which the runner never makes. A lock holds nothing of the seat: remove the link (rm ${path}) and start again.`,
+        busy: `The class outbox's lock ${path} changed hands ${MAX_TRIES} times while this runner tried to take it: other runners with this seat keep starting and stopping. Close them and start again.`,
+        breakers: `The class outbox's lock ${path} has breakers (${path}.break*) left by runners killed while taking it over. If no other workshop runner runs on this machine, remove them (rm ${path}.break*) and start again.`,
       }[reason],
     );
     this.name = 'OutboxLockError';
@@ -119,7 +129,7 @@ async function take(path: string, owner: string, depth: number): Promise<void> {
     }
     await breakAbandoned(path, holder, owner, depth);
   }
-  throw new Error(`The class outbox's lock ${path} changed hands ${MAX_TRIES} times while this runner tried to take it. Start again.`);
+  throw new OutboxLockError(path, 'busy');
 }
 
 /**
@@ -135,7 +145,9 @@ async function take(path: string, owner: string, depth: number): Promise<void> {
  * itself abandoned, and broken the same way.
  */
 async function breakAbandoned(path: string, holder: string, owner: string, depth: number): Promise<void> {
-  if (depth >= MAX_BREAKERS) throw new Error(`The class outbox's lock ${path} was left by runners killed while taking it over. Remove the files ${path}* and start again.`);
+  // Named by the lock they are for: removing all its breakers (PATH.break*) mends it, when no
+  // runner runs to hold one.
+  if (depth >= MAX_BREAKERS) throw new OutboxLockError(path.replace(/(\.break)+$/, ''), 'breakers');
   const breaker = `${path}.break`;
   try {
     await take(breaker, owner, depth + 1);

@@ -13,7 +13,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { chown, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import { startClassServer } from '../../class/class-server.ts';
@@ -552,12 +552,12 @@ test('npm start -- --join on a lock it does not take says what to do, in the rea
   const gone = `${shortLived.pid}-0-0badc0de\n`;
   const elsewhere = join(home, 'elsewhere');
   await writeFile(elsewhere, gone, { mode: 0o600 });
-  const cases: { what: string; make: () => Promise<void>; file: string; en: RegExp; de: RegExp }[] = [
+  const cases: { what: string; make: () => Promise<void>; file: string; mend?: () => Promise<void>; en: RegExp; de: RegExp }[] = [
     {
       what: 'a lock in a format it cannot read',
       make: () => writeFile(lock, 'not a lock of ours\n', { mode: 0o600 }),
       file: lock,
-      en: /The workshop does not start: (\S+), a lock file of your class outbox, holds a text this runner cannot read.* If no other workshop runner runs on this machine, remove that file \(rm \1\) and start again/,
+      en: /The workshop does not start: (\S+), a lock file of your class outbox, holds a text this runner cannot read.* if no other workshop runner runs on this machine, remove that file \(rm \1\) and start again/,
       de: /Der Workshop startet nicht: (\S+), eine Sperrdatei deines Postausgangs für den Kurs, enthält einen Text, den dieser Runner nicht lesen kann.* Läuft auf diesem Rechner kein anderer Workshop-Runner, entferne diese Datei \(rm \1\) und starte erneut/,
     },
     ...[lock, `${lock}.break`].map((file) => ({
@@ -571,8 +571,23 @@ test('npm start -- --join on a lock it does not take says what to do, in the rea
       en: /The workshop does not start: (\S+), a lock file of your class outbox, is a symbolic link, and the runner never makes one\. .*remove the link \(rm \1\) and start again/,
       de: /Der Workshop startet nicht: (\S+), eine Sperrdatei deines Postausgangs für den Kurs, ist ein symbolischer Link, und der Runner legt nie einen an\. .*Entferne den Link \(rm \1\) und starte erneut/,
     })),
+    {
+      // Runners killed while taking over an abandoned lock, one in each breaker: more than the
+      // runner breaks its way through.
+      what: 'a lock whose breakers were all left by runners killed while taking it over',
+      make: async () => {
+        for (let breakers = ''; breakers.length <= '.break'.length * 4; breakers += '.break') await writeFile(`${lock}${breakers}`, gone, { mode: 0o600 });
+      },
+      file: lock,
+      // rm LOCK.break*, as the text says.
+      mend: async () => {
+        for (const name of await readdir(classroom)) if (name.startsWith(`${basename(lock)}.break`)) await rm(join(classroom, name));
+      },
+      en: /The workshop does not start: (\S+)\.break and files like it were left by workshop runners stopped while they took over a lock file of your class outbox\. .*if no other workshop runner runs on this machine, remove them \(rm \1\.break\*\) and start again/,
+      de: /Der Workshop startet nicht: (\S+)\.break und ähnliche Dateien haben Workshop-Runner hinterlassen, die beendet wurden, während sie eine Sperrdatei deines Postausgangs für den Kurs übernahmen\. .*Läuft auf diesem Rechner kein anderer Workshop-Runner, entferne sie \(rm \1\.break\*\) und starte erneut/,
+    },
   ];
-  for (const { what, make, file, en, de } of cases) {
+  for (const { what, make, file, mend, en, de } of cases) {
     await make();
     const before = await contents(classroom);
     for (const [lang, text, never] of [['en_US.UTF-8', en, /Sperrdatei/], ['de_DE.UTF-8', de, /the lock|ß/]] as const) {
@@ -588,7 +603,7 @@ test('npm start -- --join on a lock it does not take says what to do, in the rea
     }
     assert.deepEqual(await contents(classroom), before, `${what}: left as it was`);
     // Done as the text says: the next start takes the seat.
-    await rm(file);
+    await (mend ?? (() => rm(file)))();
     const started = await npmStart(args, { ...env, LANG: 'en_US.UTF-8' });
     assert.ok(started.ready, `${what}: after rm, the runner starts: ${started.stderr}`);
   }

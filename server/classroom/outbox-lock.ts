@@ -193,8 +193,13 @@ function create(path: string, owner: string): boolean {
     }
     return true;
   } finally {
-    // Taken or not, the lock (if any) has its own name now.
-    rmSync(temporary, { force: true });
+    // Taken or not, the lock (if any) has its own name now. A temporary file that cannot be
+    // removed only names its runner: it must not undo a lock just taken by throwing.
+    try {
+      rmSync(temporary, { force: true });
+    } catch {
+      // Left beside the lock; nothing reads it.
+    }
   }
 }
 

@@ -13,7 +13,7 @@ import { defaultStateDir, writeRunnerState } from '../security/state-file.ts';
 import { UnsafeFolderError } from '../workspace/private-root.ts';
 import { BadJoinUrlError, defaultSeatName } from '../classroom/classroom.ts';
 import { OutboxDiskError, UnsafeOutboxError } from '../classroom/outbox.ts';
-import { OutboxInUseError } from '../classroom/outbox-lock.ts';
+import { OutboxInUseError, OutboxLockError } from '../classroom/outbox-lock.ts';
 
 export const EXIT_OK = 0;
 export const EXIT_START_FAILED = 1;
@@ -80,8 +80,13 @@ async function main(): Promise<number> {
     // removed again, so the reader gets its folder.
     else if (error instanceof OutboxDiskError) console.error(cliText('outboxDiskFull', { folder: dirname(error.file) }));
     // Refused as an unsafe outbox is: the runner does not start, so that the reader sees why at
-    // once, and the other runner, which holds the seat, goes on undisturbed.
-    else if (error instanceof OutboxInUseError) console.error(cliText('outboxInUse', { pid: error.pid, seat: options.seat ?? defaultSeatName(), url: options.join ?? '' }));
+    // once, and the other runner, which holds the seat, goes on undisturbed. The text names the
+    // lock too: where a process's start time is unknown, an unrelated process that got a gone
+    // runner's pid holds it until it ends, unless the reader removes it.
+    else if (error instanceof OutboxInUseError) console.error(cliText('outboxInUse', { pid: error.pid, seat: options.seat ?? defaultSeatName(), url: options.join ?? '', lock: error.lock }));
+    // A lock the runner does not take (a text it cannot read, a link), or could not (runners
+    // that keep taking it, leftover breakers): each reason has its text, naming the file.
+    else if (error instanceof OutboxLockError) console.error(cliText(`outboxLock.${error.reason}`, { path: error.path }));
     else console.error(cliText('startFailed', { message: error instanceof Error ? error.message : String(error) }));
     return EXIT_START_FAILED;
   }

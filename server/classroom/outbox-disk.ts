@@ -10,11 +10,11 @@ import { writeSync } from 'node:fs';
 export class OutboxDiskError extends Error {
   constructor(
     readonly file: string,
-    written: number,
-    wanted: number,
+    /** What the disk did not take: "took 10 of 80 bytes", "could not be written (link: ENOSPC)". */
+    what: string,
   ) {
     // For the log (a change refused while the runner runs) and tests.
-    super(`The class outbox ${file} took ${written} of ${wanted} bytes; is the disk full? Free some space there (and start again if the runner stopped): nothing the outbox held before is lost; a change that did not fit is kept in memory only, until the runner stops.`);
+    super(`The class outbox ${file} ${what}; is the disk full? Free some space there (and start again if the runner stopped): nothing the outbox held before is lost; a change that did not fit is kept in memory only, until the runner stops.`);
   }
 }
 
@@ -22,16 +22,25 @@ export class OutboxDiskError extends Error {
 const DISK_FULL_CODES = new Set(['ENOSPC', 'EDQUOT', 'EFBIG']);
 
 /**
+ * One step on the disk (`what`: open, link, fsync, rename) for `file`, with a full disk turned into
+ * an OutboxDiskError. Not only writes fill up: creating a file or a link needs an inode or room in
+ * the folder, and fsync may be the first to hear that the data no longer fits.
+ */
+export function onDisk<T>(file: string, what: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    if (DISK_FULL_CODES.has(code)) throw new OutboxDiskError(file, `could not be written (${what}: ${code})`);
+    throw error;
+  }
+}
+
+/**
  * One write of all the bytes, or an OutboxDiskError: a disk with a little room left takes part
  * of them, one with none refuses the write (ENOSPC), and the reader is told the same for both.
  */
 export function writeWhole(fd: number, bytes: Buffer, file: string): void {
-  let written;
-  try {
-    written = writeSync(fd, bytes);
-  } catch (error) {
-    if (DISK_FULL_CODES.has((error as NodeJS.ErrnoException).code ?? '')) throw new OutboxDiskError(file, 0, bytes.length);
-    throw error;
-  }
-  if (written !== bytes.length) throw new OutboxDiskError(file, written, bytes.length);
+  const written = onDisk(file, 'write', () => writeSync(fd, bytes));
+  if (written !== bytes.length) throw new OutboxDiskError(file, `took ${written} of ${bytes.length} bytes`);
 }

@@ -15,7 +15,7 @@ import { z } from '../../contracts/zod.ts';
 import { classEventSchema, joinResponseSchema, MAX_EVENTS_PER_SEAT, type ClassEvent, type JoinResponse } from '../../contracts/class-api.ts';
 import { privateFolder } from '../security/state-file.ts';
 import { UnsafeFolderError } from '../workspace/private-root.ts';
-import { writeWhole } from './outbox-disk.ts';
+import { onDisk, writeWhole } from './outbox-disk.ts';
 import { OutboxLock } from './outbox-lock.ts';
 
 // Where a full disk is told apart from other errors (shared with the lock file).
@@ -94,14 +94,8 @@ export class Outbox {
     } catch (error) {
       throw error instanceof UnsafeFolderError ? new UnsafeOutboxError(error.path, error.reason, 'folder') : error;
     }
-    const lockFile = join(dir, `${name}.lock`);
-    let lock;
-    try {
-      lock = await OutboxLock.take(lockFile);
-    } catch (error) {
-      // The runner makes no links: whoever made this one should look at it, so it is left as it is.
-      throw (error as NodeJS.ErrnoException).code === 'ELOOP' ? new UnsafeOutboxError(lockFile, 'symlink', 'file') : error;
-    }
+    // A link in the lock's place is refused there, with a text of its own (OutboxLockError).
+    const lock = await OutboxLock.take(join(dir, `${name}.lock`));
     try {
       const outbox = new Outbox(join(dir, `${name}.jsonl`), lock);
       const earlier = join(dir, `${name}.json`);
@@ -199,7 +193,8 @@ export class Outbox {
     if (this.closed) throw new Error(`The class outbox ${this.journal} is closed; the change was not kept.`);
     const text = Buffer.from(`${JSON.stringify(line)}\n`);
     this.apply(line, text.length);
-    const fd = openSync(this.journal, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NO_FOLLOW, 0o600);
+    // A full disk, also one that has no room for the file itself, is an OutboxDiskError (outbox-disk.ts).
+    const fd = onDisk(this.journal, 'open', () => openSync(this.journal, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NO_FOLLOW, 0o600));
     try {
       const before = fstatSync(fd).size;
       try {
@@ -269,19 +264,25 @@ export class Outbox {
     rmSync(temporary, { force: true });
     // 'wx': a fresh file of ours, never one that was there already.
     const bytes = Buffer.from(text);
-    const fd = openSync(temporary, 'wx', 0o600);
+    const fd = onDisk(temporary, 'open', () => openSync(temporary, 'wx', 0o600));
     try {
       // A full disk takes only part of it: the old journal stays, whole, in its place.
       writeWhole(fd, bytes, temporary);
       // On disk before the rename, or a crash could leave an empty journal in place of a full one.
-      fsyncSync(fd);
+      onDisk(temporary, 'fsync', () => fsyncSync(fd));
     } catch (error) {
       closeSync(fd);
       rmSync(temporary, { force: true });
       throw error;
     }
     closeSync(fd);
-    renameSync(temporary, this.journal);
+    try {
+      // Replacing a name rarely needs room, but a file system that must grow its folder says ENOSPC.
+      onDisk(this.journal, 'rename', () => renameSync(temporary, this.journal));
+    } catch (error) {
+      rmSync(temporary, { force: true });
+      throw error;
+    }
     this.journalBytes = bytes.length;
   }
 }

@@ -8,6 +8,7 @@ import pageDe from '../../content/i18n/de.json' with { type: 'json' };
 import pageEn from '../../content/i18n/en.json' with { type: 'json' };
 import runnerDe from '../../content/locales/de/runner.json' with { type: 'json' };
 import runnerEn from '../../content/locales/en/runner.json' with { type: 'json' };
+import { OUTBOX_LOCK_REASONS } from '../../server/classroom/outbox-lock.ts';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -36,4 +37,20 @@ test('the class box texts and the --join texts exist in both languages', () => {
   for (const key of ['classJoining', 'joinBadUrl', 'outboxInUse'] as const) assert.deepEqual(placeholders(runnerDe.cli[key]), placeholders(runnerEn.cli[key]));
   assert.match(runnerEn.cli.usage, /--join URL/);
   assert.match(runnerDe.cli.usage, /--join URL/);
+});
+
+test('every refusal of the outbox lock has its text in both languages, naming the file and what to do', () => {
+  // npm start prints cli.outboxLock.REASON for an OutboxLockError (server/app/cli.ts); one
+  // without a text would reach the reader as the English message inside "could not start".
+  const en = new Map(Object.entries(runnerEn.cli));
+  const de = new Map(Object.entries(runnerDe.cli));
+  assert.ok(OUTBOX_LOCK_REASONS.length >= 4, OUTBOX_LOCK_REASONS.join(', '));
+  for (const reason of OUTBOX_LOCK_REASONS) {
+    const key = `outboxLock.${reason}`;
+    assert.ok(en.has(key) && de.has(key), `${key} in en and de`);
+    assert.deepEqual(placeholders(de.get(key)!), placeholders(en.get(key)!), key);
+    assert.ok(placeholders(en.get(key)!).includes('path'), `${key} names the file`);
+    assert.match(en.get(key)!, /start again\.$/, `${key} (en) ends with what to do`);
+    assert.match(de.get(key)!, /starte (dann )?erneut\.$/, `${key} (de) ends with what to do`);
+  }
 });

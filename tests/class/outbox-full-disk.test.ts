@@ -218,3 +218,39 @@ status=$?; cp -a "$FULL" "$AFTER"; exit $status`;
     await rm(home, { recursive: true, force: true });
   }
 });
+
+// A disk can be full of files rather than of bytes: no inode left, so creating a file (or, on
+// tmpfs, a link) fails with ENOSPC before anything is written. The outbox's lock creates a file
+// and links it: with no inode left the create fails, with one left the link does. Both are the
+// disk-full text, not a bare ENOSPC; the outbox is left as it was, with no temporary file.
+test('npm start -- --join on a disk with no file left to create says the same, whether the lock\'s file or its link does not fit', { timeout: 120_000, skip: namespaces ? false : 'no user and mount namespaces here (unshare -rm)' }, async () => {
+  const home = await mkdtemp(join(tmpdir(), 'outbox-no-inode-'));
+  try {
+    const prepared = join(home, 'prepared');
+    const ids = await dayOffline(outboxFolder(prepared));
+    // The workspaces' folder as an earlier start left it: creating it would take an inode first.
+    await mkdir(join(prepared, 'wasm-docker-workshop', 'workspaces'), { mode: 0o700 });
+    const full = join(home, 'full');
+    const after = join(home, 'after');
+    await mkdir(full);
+    // SPARE=1 frees one inode after filling: the lock's temporary file takes it, and its link finds none.
+    for (const spare of ['0', '1']) {
+      for (const [lang, text, never] of DISK_FULL_TEXTS) {
+        await rm(after, { recursive: true, force: true });
+        const script = `mount -t tmpfs -o size=4m,nr_inodes=64 tmpfs "$FULL" && cp -a "$PREPARED/." "$FULL/" || exit 99
+i=0; while touch "$FULL/filler$i" 2>/dev/null; do i=$((i+1)); done
+[ "$i" -gt 0 ] || exit 98
+[ "$SPARE" = 1 ] && rm "$FULL/filler0"
+${NPM_START}
+status=$?; cp -a "$FULL" "$AFTER"; exit $status`;
+        const stderr = await failedStart(['unshare', '-rm', 'bash', '-c', script], { HOME: home, XDG_DATA_HOME: full, XDG_STATE_HOME: join(home, 'state'), FULL: full, PREPARED: prepared, AFTER: after, SPARE: spare }, lang);
+        assertDiskFullText(stderr, lang, text, never, outboxFolder(full));
+        const left = await readdir(outboxFolder(after));
+        assert.deepEqual(left.filter((name) => name.endsWith('.tmp') || name.includes('.lock')), [], `${spare} spare: no lock and no temporary file is left: ${left.join(', ')}`);
+        assert.deepEqual((await outboxOnDisk(outboxFolder(after))).peek(1000).map((event) => event.id), ids, 'every event is still there');
+      }
+    }
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});

@@ -11,19 +11,23 @@ import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chown, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { after, test } from 'node:test';
 import { startClassServer } from '../../class/class-server.ts';
 import type { ClassEvent, FeedMessage, JoinResponse } from '../../contracts/class-api.ts';
 import { RUNNER_CLASS_LEAVE_PATH } from '../../contracts/class-paths.ts';
+import { ClassLink } from '../../server/classroom/class-link.ts';
+import { parseJoinUrl } from '../../server/classroom/join-url.ts';
 import { Outbox } from '../../server/classroom/outbox.ts';
+import { bootTime, processStartTime } from '../../server/session/runner-identity.ts';
 import { startTestRunner, TerminalClient } from '../server/runner-harness.ts';
 import { npmStart, outboxOnDisk, readFeed, removeDir, startClassProcess, tempDir, trainerCredential, waitFor } from './class-harness.ts';
 
 const OUTBOX = resolve(import.meta.dirname, '../../server/classroom/outbox.ts');
+const LOCK = resolve(import.meta.dirname, '../../server/classroom/outbox-lock.ts');
 const NAME = 'class-0123456789abcdef';
 
 type Child = ChildProcessByStdio<Writable, Readable, null>;
@@ -179,17 +183,143 @@ test('the lock of a runner that was killed is taken over, with everything it rec
   outbox.close();
 });
 
-test('a lock naming a pid that no longer lives, or that names no runner at all, is taken over', { timeout: 30_000 }, async () => {
+test('a lock naming a pid that no longer lives, or an empty one, is taken over', { timeout: 30_000 }, async () => {
   // A real process that came and went: its pid is no one's now.
   const shortLived = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
   const deadPid = shortLived.pid!;
   await once(shortLived, 'exit');
-  for (const text of [`${deadPid}-0-0badc0de\n`, `${deadPid}\n`, '', 'not a lock of ours\n']) {
+  // Empty: a runner never leaves its lock so (it has its owner from the moment it has its name),
+  // so an empty one was left by an earlier version killed between creating and writing it.
+  for (const text of [`${deadPid}-0-0badc0de\n`, '', '\n']) {
     const dir = await folder();
     await writeFile(lockOf(dir), text, { mode: 0o600 });
     const outbox = await Outbox.open(dir, NAME);
     assert.equal(await lockPid(dir), process.pid, `a lock holding ${JSON.stringify(text)} is taken over`);
     outbox.close();
+  }
+});
+
+test('a lock this runner cannot read is refused and left as it is: it may be a newer runner\'s', { timeout: 30_000 }, async () => {
+  for (const text of ['12345\n', 'not a lock of ours\n', '{"pid":12345,"started":"2024-06-01T08:00:00Z"}\n']) {
+    const dir = await folder();
+    await writeFile(lockOf(dir), text, { mode: 0o600 });
+    const before = await contents(dir);
+    await assert.rejects(Outbox.open(dir, NAME), (error: Error & { reason?: string; path?: string }) => {
+      assert.equal(error.name, 'OutboxLockError', String(error));
+      assert.equal(error.reason, 'unreadable');
+      assert.equal(error.path, lockOf(dir));
+      assert.ok(error.message.includes(`rm ${lockOf(dir)}`), error.message);
+      return true;
+    });
+    assert.deepEqual(await contents(dir), before, `a lock holding ${JSON.stringify(text)} is left as it was, and nothing else written`);
+  }
+});
+
+/**
+ * Opens the outbox in `dir` once, in a process of its own, and says whether it got it (and
+ * closes it again) or who it was refused in favour of. Run as root, that process runs as
+ * another user (nobody), so that root's processes are another user's to it, as they are to a
+ * reader's runner: kill(pid, 0) answers EPERM for them.
+ */
+async function openOnce(dir: string): Promise<{ opened: boolean; lockPid?: number; name?: string; heldBy?: number; error?: string }> {
+  const script = join(dir, '..', `outbox-once-${randomUUID()}.mts`);
+  await writeFile(
+    script,
+    `import { readFileSync } from 'node:fs';
+import { Outbox } from ${JSON.stringify(OUTBOX)};
+try {
+  const outbox = await Outbox.open(process.argv[2], ${JSON.stringify(NAME)});
+  const lockPid = Number(/^(\\d+)/.exec(readFileSync(process.argv[3], 'utf8'))?.[1]);
+  outbox.close();
+  console.log(JSON.stringify({ opened: true, lockPid }));
+} catch (error) {
+  console.log(JSON.stringify({ opened: false, name: error.name, heldBy: error.pid, error: error.message }));
+}
+`,
+  );
+  folders.push(script);
+  const asOther = process.getuid?.() === 0 ? { uid: NOBODY, gid: NOBODY } : {};
+  if (asOther.uid !== undefined) for (const file of [dir, ...(await readdir(dir)).map((name) => join(dir, name))]) await chown(file, NOBODY, NOBODY);
+  const child = spawn(process.execPath, ['--import', 'tsx', script, dir, lockOf(dir)], { stdio: ['ignore', 'pipe', 'inherit'], ...asOther });
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+  const [code] = await once(child, 'exit');
+  assert.equal(code, 0, out);
+  return JSON.parse(out);
+}
+
+/** The user a test run as root opens the outbox as (openOnce). */
+const NOBODY = 65534;
+
+/** Whether another user's /proc/PID/stat can be read here: not where /proc is mounted with hidepid. */
+const procMount = process.platform === 'linux' ? (await readFile('/proc/mounts', 'utf8').catch(() => '')).split('\n').find((line) => line.split(' ')[1] === '/proc') : undefined;
+const procReadable = procMount !== undefined && !/hidepid=(?!0\b|off\b)/.test(procMount);
+
+test('Linux: a lock naming a live process of another user whose start time differs is taken over; with its start time it is that process\'s', { timeout: 60_000, skip: procReadable ? false : 'needs Linux with /proc readable for other users\' processes' }, async () => {
+  // pid 1 is root's; a process of another user answers kill(pid, 0) with EPERM, and still its
+  // start time is in /proc. A sleeping process of this test's, too (another user's to openOnce
+  // when the test runs as root).
+  const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+  try {
+    await once(sleeper, 'spawn');
+    for (const pid of [1, sleeper.pid!]) {
+      const started = processStartTime(pid);
+      assert.ok(started > 0, `the start time of ${pid} is readable`);
+      const dir = await folder();
+      await writeFile(lockOf(dir), `${pid}-${started + 7}-0badc0de\n`, { mode: 0o600 });
+      const taken = await openOnce(dir);
+      assert.ok(taken.opened, `process ${pid} started at another time than the lock's runner, so that runner is gone: ${JSON.stringify(taken)}`);
+      assert.notEqual(taken.lockPid, pid, 'the lock named the runner that took it over');
+
+      await writeFile(lockOf(dir), `${pid}-${started}-0badc0de\n`, { mode: 0o600 });
+      const refused = await openOnce(dir);
+      assert.equal(refused.opened, false, `the same start time: the lock is that process's (${pid}): ${JSON.stringify(refused)}`);
+      assert.equal(refused.name, 'OutboxInUseError', JSON.stringify(refused));
+      assert.equal(refused.heldBy, pid);
+      assert.equal(await lockPid(dir), pid, 'and the lock is left as it was');
+    }
+  } finally {
+    sleeper.kill('SIGKILL');
+  }
+});
+
+test('where start times are unknown, a lock from an earlier boot of the machine is taken over; one from this boot, or that says no boot, is not', { timeout: 30_000 }, async () => {
+  // A start time of 0 is an unknown one, as on macOS and Windows: a live process with the pid
+  // counts as the runner, unless the lock says the machine has restarted since.
+  const sleeper = spawn('sleep', ['60'], { stdio: 'ignore' });
+  try {
+    await once(sleeper, 'spawn');
+    const id = `${sleeper.pid}-0-0badc0de`;
+    const earlier = new Date(bootTime() - 3_600_000).toISOString();
+    const cases = [
+      [`${id}\nbooted ${earlier}\n`, true],
+      [`${id}\nbooted ${new Date(bootTime()).toISOString()}\n`, false],
+      // A few minutes off is the same boot: the wall clock may have been set since.
+      [`${id}\nbooted ${new Date(bootTime() - 120_000).toISOString()}\n`, false],
+      // An earlier version's lock names no boot.
+      [`${id}\n`, false],
+    ] as const;
+    for (const [text, takenOver] of cases) {
+      const dir = await folder();
+      await writeFile(lockOf(dir), text, { mode: 0o600 });
+      if (takenOver) {
+        const outbox = await Outbox.open(dir, NAME);
+        assert.equal(await lockPid(dir), process.pid, `${JSON.stringify(text)}: taken over`);
+        outbox.close();
+      } else {
+        await assert.rejects(Outbox.open(dir, NAME), inUseBy(sleeper.pid!), JSON.stringify(text));
+        assert.equal(await readFile(lockOf(dir), 'utf8'), text, 'left as it was');
+      }
+    }
+    // The lock a runner takes names the boot it runs in.
+    const dir = await folder();
+    const outbox = await Outbox.open(dir, NAME);
+    const [first, boot] = (await readFile(lockOf(dir), 'utf8')).split('\n');
+    assert.match(first, new RegExp(`^${process.pid}-\\d+-\\w+$`), 'its first line is the runner id');
+    assert.equal(boot, `booted ${new Date(bootTime()).toISOString()}`);
+    outbox.close();
+  } finally {
+    sleeper.kill('SIGKILL');
   }
 });
 
@@ -224,6 +354,52 @@ test('runners taking over the same stale lock at once: exactly one gets the outb
   } finally {
     for (const racer of racers) racer.child.kill('SIGKILL');
   }
+});
+
+test('the lock is never there without its owner: a runner that takes and gives it up again and again, watched by another process', { timeout: 60_000 }, async () => {
+  // A lock that is there but empty names nobody, so it is abandoned to every other runner: the
+  // owner must be in it from the moment it has its name. A watcher reads it as fast as it can
+  // while a runner takes and releases it; each read finds no lock, or one that names its owner.
+  const dir = await folder();
+  const lock = lockOf(dir);
+  const script = join(dir, '..', `outbox-lock-cycles-${randomUUID()}.mts`);
+  await writeFile(
+    script,
+    `import { OutboxLock } from ${JSON.stringify(LOCK)};
+const until = Date.now() + 2000;
+let cycles = 0;
+while (Date.now() < until) { (await OutboxLock.take(process.argv[2])).release(); cycles++; }
+console.log(cycles);
+`,
+  );
+  folders.push(script);
+  const watcher = join(dir, '..', `outbox-lock-watch-${randomUUID()}.mjs`);
+  await writeFile(
+    watcher,
+    `import { readFileSync } from 'node:fs';
+const until = Date.now() + 2500;
+const seen = { none: 0, owner: 0, others: 0, other: [] };
+while (Date.now() < until) {
+  let text;
+  try { text = readFileSync(process.argv[2], 'utf8'); } catch { seen.none++; continue; }
+  if (/^\\d+-\\d+-\\w+\\n/.test(text)) seen.owner++; else if (seen.others++ < 5) seen.other.push(text);
+}
+console.log(JSON.stringify(seen));
+`,
+  );
+  folders.push(watcher);
+  const output = (child: ChildProcessByStdio<null, Readable, null>) =>
+    new Promise<string>((resolveOutput, reject) => {
+      let out = '';
+      child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      child.on('exit', (code) => (code === 0 ? resolveOutput(out) : reject(new Error(`exit ${code}: ${out}`))));
+    });
+  const watching = output(spawn(process.execPath, [watcher, lock], { stdio: ['ignore', 'pipe', 'inherit'] }));
+  const cycling = output(spawn(process.execPath, ['--import', 'tsx', script, lock], { stdio: ['ignore', 'pipe', 'inherit'] }));
+  const [seen, cycles] = [JSON.parse(await watching) as { none: number; owner: number; others: number; other: string[] }, Number(await cycling)];
+  assert.ok(cycles > 100 && seen.owner > 100, `the runner took the lock ${cycles} times, the watcher saw it ${seen.owner} times`);
+  assert.deepEqual(seen.other, [], `the watcher saw the lock without its owner (an empty one counts as abandoned): ${JSON.stringify(seen)}`);
+  assert.deepEqual(await readdir(dir), [], 'and nothing is left behind, no temporary file either');
 });
 
 test('closing the outbox removes the lock; so does leaving the class, and a runner that exits without closing', { timeout: 60_000 }, async () => {
@@ -327,8 +503,8 @@ test('npm start -- --join with a seat another runner holds stops with what to do
     const inode = (await stat(join(classroom, journal))).ino;
 
     const texts = [
-      ['en_US.UTF-8', new RegExp(`Another workshop runner on this machine \\(process ${first.pid}\\) is already in this class with the seat “Ann”, so this one does not start`), /Close the other one \(Ctrl-C in its terminal\) and start again, or join with a seat of your own: npm start -- --join (\S+) --seat ANOTHER-NAME --port 0/],
-      ['de_DE.UTF-8', new RegExp(`Ein anderer Workshop-Runner auf diesem Rechner \\(Prozess ${first.pid}\\) ist schon mit dem Platz „Ann“ in diesem Kurs, darum startet dieser nicht`), /Beende den anderen \(Strg-C in seinem Terminal\) und starte erneut, oder tritt mit einem eigenen Platz bei: npm start -- --join (\S+) --seat ANDERER-NAME --port 0/],
+      ['en_US.UTF-8', new RegExp(`Another workshop runner on this machine \\(process ${first.pid}\\) is already in this class with the seat “Ann”, so this one does not start.*\\nIf process ${first.pid} is no workshop runner .*remove that file \\(rm \\S+\\) and start again`, 's'), /Close the other one \(Ctrl-C in its terminal\) and start again, or join with a seat of your own: npm start -- --join (\S+) --seat ANOTHER-NAME --port 0/],
+      ['de_DE.UTF-8', new RegExp(`Ein anderer Workshop-Runner auf diesem Rechner \\(Prozess ${first.pid}\\) ist schon mit dem Platz „Ann“ in diesem Kurs, darum startet dieser nicht.*\\nIst Prozess ${first.pid} kein Workshop-Runner .*Entferne diese Datei \\(rm \\S+\\) und starte erneut`, 's'), /Beende den anderen \(Strg-C in seinem Terminal\) und starte erneut, oder tritt mit einem eigenen Platz bei: npm start -- --join (\S+) --seat ANDERER-NAME --port 0/],
     ] as const;
     for (const [lang, refusal, whatToDo] of texts) {
       const refused = await npmStart(args, { ...env, LANG: lang });
@@ -337,6 +513,7 @@ test('npm start -- --join with a seat another runner holds stops with what to do
       assert.match(refused.stderr, refusal);
       assert.equal(whatToDo.exec(refused.stderr)?.[1], server.joinUrl, `the command to copy has the class's link: ${refused.stderr}`);
       assert.doesNotMatch(refused.stderr, /could not start|konnte nicht starten|ß/, 'its own text, not the generic one');
+      assert.ok(refused.stderr.includes(`rm ${join(classroom, `${name}.lock`)}`), `and how to remove the lock if process ${first.pid} is no runner: ${refused.stderr}`);
     }
     assert.equal((await stat(join(classroom, journal))).ino, inode, 'the refused runners did not compact the first one\'s journal');
     assert.deepEqual((await outboxOnDisk(classroom)).seat, joined, 'the first runner still holds its seat');
@@ -354,5 +531,84 @@ test('npm start -- --join with a seat another runner holds stops with what to do
     first.kill('SIGKILL');
     await server.kill();
     await removeDir(classData);
+  }
+});
+
+/** A class link where no class server answers: npm start opens (and locks) the outbox before it joins. */
+const NO_CLASS = 'http://127.0.0.1:9/join/K7QM-XP3D';
+
+test('npm start -- --join on a lock it does not take says what to do, in the reader\'s language, and leaves the lock', { timeout: 120_000 }, async () => {
+  const home = await folder();
+  const env = { HOME: home, XDG_DATA_HOME: join(home, 'data'), XDG_STATE_HOME: join(home, 'state') };
+  const classroom = join(home, 'data', 'wasm-docker-workshop', 'classroom');
+  const args = ['--join', NO_CLASS, '--seat', 'Ann'];
+  // The outbox a runner left that joined with this link and seat: its journal names the lock.
+  const link = await ClassLink.open({ target: parseJoinUrl(NO_CLASS)!, seat: 'Ann', stateDir: classroom, log: () => {} });
+  await link.close();
+  const [journal] = (await readdir(classroom)).filter((name) => name.endsWith('.jsonl'));
+  const lock = join(classroom, journal.replace(/\.jsonl$/, '.lock'));
+  const shortLived = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await once(shortLived, 'exit');
+  const gone = `${shortLived.pid}-0-0badc0de\n`;
+  const elsewhere = join(home, 'elsewhere');
+  await writeFile(elsewhere, gone, { mode: 0o600 });
+  const cases: { what: string; make: () => Promise<void>; file: string; mend?: () => Promise<void>; en: RegExp; de: RegExp }[] = [
+    {
+      what: 'a lock in a format it cannot read',
+      make: () => writeFile(lock, 'not a lock of ours\n', { mode: 0o600 }),
+      file: lock,
+      en: /The workshop does not start: (\S+), a lock file of your class outbox, holds a text this runner cannot read.* if no other workshop runner runs on this machine, remove that file \(rm \1\) and start again/,
+      de: /Der Workshop startet nicht: (\S+), eine Sperrdatei deines Postausgangs für den Kurs, enthält einen Text, den dieser Runner nicht lesen kann.* Läuft auf diesem Rechner kein anderer Workshop-Runner, entferne diese Datei \(rm \1\) und starte erneut/,
+    },
+    ...[lock, `${lock}.break`].map((file) => ({
+      what: `a symbolic link as ${file}`,
+      // The breaker is read when the lock names a runner that is gone.
+      make: async () => {
+        if (file !== lock) await writeFile(lock, gone, { mode: 0o600 });
+        await symlink(elsewhere, file);
+      },
+      file,
+      en: /The workshop does not start: (\S+), a lock file of your class outbox, is a symbolic link, and the runner never makes one\. .*remove the link \(rm \1\) and start again/,
+      de: /Der Workshop startet nicht: (\S+), eine Sperrdatei deines Postausgangs für den Kurs, ist ein symbolischer Link, und der Runner legt nie einen an\. .*Entferne den Link \(rm \1\) und starte erneut/,
+    })),
+    {
+      // Runners killed while taking over an abandoned lock, one in each breaker: more than the
+      // runner breaks its way through.
+      what: 'a lock whose breakers were all left by runners killed while taking it over',
+      make: async () => {
+        for (let breakers = ''; breakers.length <= '.break'.length * 4; breakers += '.break') await writeFile(`${lock}${breakers}`, gone, { mode: 0o600 });
+      },
+      file: lock,
+      // rm LOCK.break*, as the text says.
+      mend: async () => {
+        for (const name of await readdir(classroom)) if (name.startsWith(`${basename(lock)}.break`)) await rm(join(classroom, name));
+      },
+      en: /The workshop does not start: (\S+)\.break and files like it were left by workshop runners stopped while they took over a lock file of your class outbox\. .*if no other workshop runner runs on this machine, remove them \(rm \1\.break\*\) and start again/,
+      de: /Der Workshop startet nicht: (\S+)\.break und ähnliche Dateien haben Workshop-Runner hinterlassen, die beendet wurden, während sie eine Sperrdatei deines Postausgangs für den Kurs übernahmen\. .*Läuft auf diesem Rechner kein anderer Workshop-Runner, entferne sie \(rm \1\.break\*\) und starte erneut/,
+    },
+  ];
+  for (const { what, make, file, mend, en, de } of cases) {
+    await make();
+    const before = await contents(classroom);
+    for (const [lang, text, never] of [['en_US.UTF-8', en, /Sperrdatei/], ['de_DE.UTF-8', de, /the lock|ß/]] as const) {
+      const refused = await npmStart(args, { ...env, LANG: lang });
+      assert.equal(refused.ready, false, `${what}: the runner started: ${refused.stderr}`);
+      assert.equal(refused.code, 1, refused.stderr);
+      const said = text.exec(refused.stderr);
+      assert.ok(said, `${what}, ${lang}: ${refused.stderr}`);
+      assert.equal(said[1], file, 'it names the file it is about');
+      assert.doesNotMatch(refused.stderr, /mv|put the file itself|verschiebe/, 'a lock holds nothing to keep');
+      assert.doesNotMatch(refused.stderr, /could not start|konnte nicht starten/, 'its own text, not the generic one');
+      assert.doesNotMatch(refused.stderr.replace(/^.*--join.*$/m, ''), never, `${lang}, in one language: ${refused.stderr}`);
+    }
+    assert.deepEqual(await contents(classroom), before, `${what}: left as it was`);
+    // Done as the text says: the next start takes the seat.
+    await (mend ?? (() => rm(file)))();
+    const started = await npmStart(args, { ...env, LANG: 'en_US.UTF-8' });
+    assert.ok(started.ready, `${what}: after rm, the runner starts: ${started.stderr}`);
+    // npmStart stops it the moment it prints the ready line, which may be before cli.ts listens
+    // for SIGTERM: then it leaves its lock (a gone runner's, which the next start takes over, but
+    // in the way of the next case's file).
+    await rm(lock, { force: true });
   }
 });

@@ -79,8 +79,8 @@ test('a folder that is a symbolic link is refused', async () => {
   assert.deepEqual(await readdir(real), []);
 });
 
-test('an outbox file that is a symbolic link is not followed, in either format, nor in the lock\'s place', async () => {
-  for (const name of ['class-linked.jsonl', 'class-linked.json', 'class-linked.lock']) {
+test('an outbox file that is a symbolic link is not followed, in either format', async () => {
+  for (const name of ['class-linked.jsonl', 'class-linked.json']) {
     const dir = await folder();
     const elsewhere = join(await folder(), 'target.json');
     await writeFile(elsewhere, EARLIER, { mode: 0o600 });
@@ -92,6 +92,31 @@ test('an outbox file that is a symbolic link is not followed, in either format, 
     });
     assert.equal(await readFile(elsewhere, 'utf8'), EARLIER, 'the file the link leads to is untouched');
     assert.ok((await lstat(join(dir, name))).isSymbolicLink(), 'and the link is left, for the reader to look at');
+  }
+});
+
+test('a symbolic link in the lock\'s place, or in its breaker\'s, is refused as a linked lock, under its own name', async () => {
+  // The lock holds nothing of the seat: the reader is told to remove the link, not to put a file
+  // in its place. Its breaker (LOCK.break) is read when the lock names a runner that is gone.
+  const gone = spawn(process.execPath, ['-e', ''], { stdio: 'ignore' });
+  await new Promise((resolveExit) => gone.on('exit', resolveExit));
+  for (const name of ['class-linked.lock', 'class-linked.lock.break']) {
+    const dir = await folder();
+    const elsewhere = join(await folder(), 'target');
+    await writeFile(elsewhere, `${process.pid}-0-0badc0de\n`, { mode: 0o600 });
+    if (name !== 'class-linked.lock') await writeFile(join(dir, 'class-linked.lock'), `${gone.pid}-0-0badc0de\n`, { mode: 0o600 });
+    await symlink(elsewhere, join(dir, name));
+    const before = await contents(dir);
+    await assert.rejects(Outbox.open(dir, 'class-linked'), (error: Error & { reason?: string; path?: string }) => {
+      assert.equal(error.name, 'OutboxLockError', String(error));
+      assert.equal(error.reason, 'link');
+      assert.equal(error.path, join(dir, name), 'it names the link itself');
+      assert.ok(error.message.includes(`rm ${join(dir, name)}`), error.message);
+      return true;
+    });
+    assert.equal(await readFile(elsewhere, 'utf8'), `${process.pid}-0-0badc0de\n`, 'the file the link leads to is untouched');
+    assert.ok((await lstat(join(dir, name))).isSymbolicLink(), 'and the link is left, for the reader to look at');
+    assert.deepEqual(await contents(dir), before, 'nothing else changed');
   }
 });
 

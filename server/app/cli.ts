@@ -91,58 +91,72 @@ async function main(): Promise<number> {
     return EXIT_START_FAILED;
   }
 
+  // From here on every stop signal runs the whole shutdown, also one that comes before the ready
+  // line is out or while the browser opens: a signal's default action would end the process
+  // with its sessions' cleanup, its state file and its class outbox's lock left behind.
+  let launchPage: LaunchPage | undefined;
+  let removeState: () => Promise<void> = async () => {};
+  let stopping = false;
+  let resolveExit: (code: number) => void = () => {};
+  const exited = new Promise<number>((resolve) => (resolveExit = resolve));
+  // Idempotent: one SIGTERM to the process group arrives twice when npm relays it, and
+  // Ctrl-C reaches every process of the group. Every signal starts the same shutdown;
+  // none cuts it short, so the sessions always end (issue 10, hole 6).
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    clearInterval(parentWatch);
+    console.error(cliText('stopping'));
+    // A shutdown that hangs (a stuck Docker) must not keep the port: exit anyway; the
+    // next start cleans up what is left (server/session/containment.ts).
+    setTimeout(() => process.exit(EXIT_START_FAILED), SHUTDOWN_DEADLINE_MS).unref();
+    runner.close().then(
+      async () => {
+        await launchPage?.remove().catch(() => {});
+        await removeState().catch(() => {});
+        resolveExit(EXIT_OK);
+      },
+      (error) => {
+        console.error(cliText('startFailed', { message: error instanceof Error ? error.message : String(error) }));
+        resolveExit(EXIT_START_FAILED);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  process.on('SIGHUP', stop);
+  // When whatever started us is gone (npm killed with SIGKILL, a closed terminal that
+  // sent no signal), we are re-parented: stop rather than serve shells to nobody.
+  const parent = process.ppid;
+  const parentWatch = setInterval(() => {
+    if (process.ppid !== parent) stop();
+  }, PARENT_WATCH_MS);
+  parentWatch.unref();
+
   // `npm run open` finds this runner through a private state file (server/security/state-file.ts).
-  const removeState = await writeRunnerState(defaultStateDir(), { origin: runner.origin, token: runner.token, pid: process.pid, port: runner.port }).catch(
+  removeState = await writeRunnerState(defaultStateDir(), { origin: runner.origin, token: runner.token, pid: process.pid, port: runner.port }).catch(
     () => async () => {},
   );
+  // Stopped while the file was being written: the shutdown may have run its removal already.
+  if (stopping) {
+    await removeState().catch(() => {});
+    return exited;
+  }
   // The only line on stdout: a one-time launch link (the runner's own token is never printed).
   // One link for both: the printed one and the page the browser opens. Each read of
   // runner.url makes a new code, and a second one would stay valid after the browser is in.
   const launchUrl = runner.url;
   process.stdout.write(`Workshop ready: ${launchUrl}\n`);
   // The browser gets a private file that forwards to the link, never the token as an argument.
-  let launchPage: LaunchPage | undefined;
   if (options.open) {
-    launchPage = await writeLaunchPage(launchUrl).catch(() => undefined);
-    if (!launchPage || !(await openBrowser(launchPage.fileUrl))) console.error(cliText('openFailed'));
+    const page = await writeLaunchPage(launchUrl).catch(() => undefined);
+    if (stopping) await page?.remove().catch(() => {});
+    else {
+      launchPage = page;
+      if (!page || !(await openBrowser(page.fileUrl))) console.error(cliText('openFailed'));
+    }
   }
-
-  return new Promise<number>((resolveExit) => {
-    let stopping = false;
-    // Idempotent: one SIGTERM to the process group arrives twice when npm relays it, and
-    // Ctrl-C reaches every process of the group. Every signal starts the same shutdown;
-    // none cuts it short, so the sessions always end (issue 10, hole 6).
-    const stop = () => {
-      if (stopping) return;
-      stopping = true;
-      clearInterval(parentWatch);
-      console.error(cliText('stopping'));
-      // A shutdown that hangs (a stuck Docker) must not keep the port: exit anyway; the
-      // next start cleans up what is left (server/session/containment.ts).
-      setTimeout(() => process.exit(EXIT_START_FAILED), SHUTDOWN_DEADLINE_MS).unref();
-      runner.close().then(
-        async () => {
-          await launchPage?.remove().catch(() => {});
-          await removeState().catch(() => {});
-          resolveExit(EXIT_OK);
-        },
-        (error) => {
-          console.error(cliText('startFailed', { message: error instanceof Error ? error.message : String(error) }));
-          resolveExit(EXIT_START_FAILED);
-        },
-      );
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-    process.on('SIGHUP', stop);
-    // When whatever started us is gone (npm killed with SIGKILL, a closed terminal that
-    // sent no signal), we are re-parented: stop rather than serve shells to nobody.
-    const parent = process.ppid;
-    const parentWatch = setInterval(() => {
-      if (process.ppid !== parent) stop();
-    }, PARENT_WATCH_MS);
-    parentWatch.unref();
-  });
+  return exited;
 }
 
 /** How often the runner checks that the process that started it still runs. */

@@ -16,8 +16,8 @@
 // empty one is abandoned. It lives in the private folder the outbox already checked and holds no
 // secret, only who holds the journal.
 import { randomBytes } from 'node:crypto';
-import { closeSync, constants, fsyncSync, linkSync, openSync, readFileSync, rmSync } from 'node:fs';
-import { onDisk, writeWhole } from './outbox-disk.ts';
+import { closeSync, constants, fsyncSync, linkSync, openSync, rmSync } from 'node:fs';
+import { NO_FOLLOW, onDisk, readIfThere, writeWhole } from './outbox-files.ts';
 import { bootTime, newRunnerId, runnerMayBeAlive, runnerPid } from '../session/runner-identity.ts';
 
 /** Another runner that still runs holds the outbox (the reader's text: server/app/cli.ts). */
@@ -64,8 +64,6 @@ export class OutboxLockError extends Error {
 }
 
 /** Opens a file itself, never what a link there leads to (Windows has no such flag; its ACLs protect the folder). */
-const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
-
 /** Tries before giving up when the lock keeps changing hands (runners starting and stopping). */
 const MAX_TRIES = 5;
 
@@ -225,20 +223,7 @@ function bootOf(text: string): number | undefined {
  * left as it is. Named as the link it is: a lock, unlike the journal, holds nothing to keep.
  */
 function readLock(path: string): string | undefined {
-  let fd;
-  try {
-    fd = openSync(path, constants.O_RDONLY | NO_FOLLOW);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'ELOOP') throw new OutboxLockError(path, 'link');
-    throw error;
-  }
-  try {
-    return readFileSync(fd, 'utf8').trim();
-  } finally {
-    closeSync(fd);
-  }
+  return readIfThere(path, () => new OutboxLockError(path, 'link'))?.trim();
 }
 
 function releaseIfOurs(path: string, owner: string): void {

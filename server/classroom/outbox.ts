@@ -9,17 +9,17 @@
 // the runner's state file (private, ours, not a link), its files are 0600, and no symbolic
 // link in it is followed. One runner at a time: the one that opens it holds a lock beside the
 // journal until it closes it (server/classroom/outbox-lock.ts).
-import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { closeSync, constants, fstatSync, fsyncSync, ftruncateSync, openSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from '../../contracts/zod.ts';
 import { classEventSchema, joinResponseSchema, MAX_EVENTS_PER_SEAT, type ClassEvent, type JoinResponse } from '../../contracts/class-api.ts';
 import { privateFolder } from '../security/state-file.ts';
 import { UnsafeFolderError } from '../workspace/private-root.ts';
-import { onDisk, writeWhole } from './outbox-disk.ts';
+import { NO_FOLLOW, onDisk, readIfThere, writeWhole } from './outbox-files.ts';
 import { OutboxLock } from './outbox-lock.ts';
 
 // Where a full disk is told apart from other errors (shared with the lock file).
-export { OutboxDiskError } from './outbox-disk.ts';
+export { OutboxDiskError } from './outbox-files.ts';
 
 /**
  * An unsafe outbox folder or file. Unlike other unsafe folders, this one holds the seat
@@ -55,8 +55,6 @@ const COMPACT_FACTOR = 2;
 const COMPACT_SLACK_BYTES = 64 * 1024;
 
 /** Opens a file itself, never what a link there leads to (Windows has no such flag; its ACLs protect the folder). */
-const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
-
 /** One line of the journal. `attempts` merges into the numbers so far; `done` removes events. */
 const lineSchema = z.union([
   z.object({ seat: joinResponseSchema.nullable() }).strict(),
@@ -99,9 +97,9 @@ export class Outbox {
     try {
       const outbox = new Outbox(join(dir, `${name}.jsonl`), lock);
       const earlier = join(dir, `${name}.json`);
-      const journal = readIfThere(outbox.journal);
+      const journal = readIfThere(outbox.journal, () => new UnsafeOutboxError(outbox.journal, 'symlink', 'file'));
       if (journal !== undefined) outbox.replay(journal);
-      else outbox.migrate(readIfThere(earlier));
+      else outbox.migrate(readIfThere(earlier, () => new UnsafeOutboxError(earlier, 'symlink', 'file')));
       // Drops what replaying skipped (a torn last line, a line of a newer runner) and starts
       // the file afresh, so that nothing is ever appended to a torn line.
       outbox.compact();
@@ -193,7 +191,7 @@ export class Outbox {
     if (this.closed) throw new Error(`The class outbox ${this.journal} is closed; the change was not kept.`);
     const text = Buffer.from(`${JSON.stringify(line)}\n`);
     this.apply(line, text.length);
-    // A full disk, also one that has no room for the file itself, is an OutboxDiskError (outbox-disk.ts).
+    // A full disk, also one that has no room for the file itself, is an OutboxDiskError (outbox-files.ts).
     const fd = onDisk(this.journal, 'open', () => openSync(this.journal, constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | NO_FOLLOW, 0o600));
     try {
       const before = fstatSync(fd).size;
@@ -287,21 +285,3 @@ export class Outbox {
   }
 }
 
-/** A file's text, or undefined when there is none; a link there is refused, not followed. */
-function readIfThere(file: string): string | undefined {
-  let fd;
-  try {
-    fd = openSync(file, constants.O_RDONLY | NO_FOLLOW);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    // The runner makes no links: whoever made this one should look at it, so it is left as it is.
-    if (code === 'ELOOP') throw new UnsafeOutboxError(file, 'symlink', 'file');
-    throw error;
-  }
-  try {
-    return readFileSync(fd, 'utf8');
-  } finally {
-    closeSync(fd);
-  }
-}

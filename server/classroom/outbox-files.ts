@@ -1,7 +1,33 @@
-// A full disk, told apart from other write errors, for the outbox's journal and its lock:
-// the reader is told in their language that the disk is full and nothing is lost (cli.ts),
-// not shown a bare ENOSPC.
-import { writeSync } from 'node:fs';
+// The outbox's files (its journal and its lock), read and written the one way both need:
+// - no link followed: the runner makes none, so whoever made one should look at it, and it is
+//   left as it is;
+// - a full disk told apart from other write errors: the reader is told in their language that
+//   the disk is full and nothing is lost (cli.ts), not shown a bare ENOSPC.
+import { closeSync, constants, openSync, readFileSync, writeSync } from 'node:fs';
+
+/** Opens files without following a link in their place (0 where the platform has no such flag). */
+export const NO_FOLLOW = constants.O_NOFOLLOW ?? 0;
+
+/**
+ * A file's text, or undefined when there is none. A link in its place is refused with
+ * `linkError()`, not followed: each file names the link its own way.
+ */
+export function readIfThere(path: string, linkError: () => Error): string | undefined {
+  let fd;
+  try {
+    fd = openSync(path, constants.O_RDONLY | NO_FOLLOW);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    if (code === 'ELOOP') throw linkError();
+    throw error;
+  }
+  try {
+    return readFileSync(fd, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /**
  * The disk took only part of a change, or none (it is full): the change holds in memory, not on

@@ -11,8 +11,14 @@ import { promisify } from 'node:util';
 import { repoRoot } from '../helpers/dist.ts';
 
 const run = promisify(execFile);
+/** More than a pipe holds (64 KiB), so that output still queued when the CLI ends would be missed. */
+const LINES = 6000;
 
-/** A project root whose astro CLI prints like a real build: many lines, then exits `code`. */
+/**
+ * A project root whose astro CLI prints like a real build: many lines, then exits `code`.
+ * It ends by exitCode, not process.exit(): that would drop what still waits for a full pipe
+ * (CI once lost 78 of 250 lines that way).
+ */
 async function noisyRoot(code: number): Promise<string> {
   const root = await mkdtemp(join(tmpdir(), 'term-site-build-'));
   const astro = join(root, 'node_modules', 'astro');
@@ -20,7 +26,7 @@ async function noisyRoot(code: number): Promise<string> {
   await writeFile(join(astro, 'package.json'), JSON.stringify({ name: 'astro', bin: { astro: 'cli.mjs' } }));
   await writeFile(
     join(astro, 'cli.mjs'),
-    `for (let i = 0; i < 250; i++) (i % 2 ? console.warn : console.log)('[WARN] line ' + i);\nprocess.exit(${code});\n`,
+    `for (let i = 0; i < ${LINES}; i++) (i % 2 ? console.warn : console.log)('[WARN] line ' + i);\nprocess.exitCode = ${code};\n`,
   );
   return root;
 }
@@ -42,7 +48,7 @@ test('with a log file the build prints nothing; the log holds all of its output'
     assert.equal(stdout, 'code=0');
     assert.equal(stderr, '', 'nothing of the build reaches the terminal');
     const log = await readFile(logFile, 'utf8');
-    assert.equal(log.trim().split('\n').length, 250, 'stdout and stderr of the build are in the log');
+    assert.equal(log.trim().split('\n').length, LINES, 'stdout and stderr of the build are in the log');
   } finally {
     await rm(root, { recursive: true, force: true });
   }
@@ -53,7 +59,7 @@ test('without a log file (--verbose) the build prints to stderr, never to stdout
   try {
     const { stdout, stderr } = await build(root, undefined);
     assert.equal(stdout, 'code=3', 'the exit code comes back; stdout keeps only what the CLI prints');
-    assert.equal(stderr.trim().split('\n').length, 250);
+    assert.equal(stderr.trim().split('\n').length, LINES);
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -2,24 +2,19 @@
 // browsers apply neither CORS nor the same-origin policy to WebSocket connects, and
 // SameSite cookies treat every localhost port as the same site.
 import type { IncomingMessage } from 'node:http';
+import { hostHeaderAllowed, hostPairs, originHeaderAllowed } from '../../contracts/host-check.ts';
 
 export class OriginPolicy {
-  private hosts = new Set<string>();
+  private hosts: ReadonlySet<string> = new Set();
 
   /** Call once the port is known; `extraHosts` are the names --host makes reachable. */
   configure(port: number, extraHosts: readonly string[] = []): void {
-    const names = ['127.0.0.1', 'localhost', '[::1]'];
-    for (const host of extraHosts) {
-      const name = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-      if (!names.includes(name)) names.push(name);
-    }
-    this.hosts = new Set(names.map((name) => `${name}:${port}`.toLowerCase()));
+    this.hosts = hostPairs(['127.0.0.1', 'localhost', '[::1]', ...extraHosts], port);
   }
 
   /** The Host header names us (one of our names with our port). */
   hostAllowed(request: IncomingMessage): boolean {
-    const host = request.headers.host;
-    return typeof host === 'string' && this.hosts.has(host.toLowerCase());
+    return hostHeaderAllowed(this.hosts, request.headers.host);
   }
 
   /**
@@ -27,10 +22,7 @@ export class OriginPolicy {
    * request was sent to. Requests without Origin (curl, tests) pass; they still need the token.
    */
   originAllowed(request: IncomingMessage): boolean {
-    const origin = request.headers.origin;
-    if (origin === undefined) return true;
-    const host = request.headers.host?.toLowerCase();
-    return typeof host === 'string' && this.hosts.has(host) && origin.toLowerCase() === `http://${host}`;
+    return originHeaderAllowed(this.hosts, request.headers.host, request.headers.origin);
   }
 }
 

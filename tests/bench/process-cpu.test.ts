@@ -37,7 +37,8 @@ test("the server's own CPU is the server's; a command its shell ran and waited f
   const { parts, machineBusy } = cpuParts(before, after, process.pid);
   assert.ok(parts.server >= 0.2 && parts.server < 0.6, `server: ${parts.server} s`);
   assert.ok(parts['shell + workload'] >= 0.2 && parts['shell + workload'] < 0.6, `shell + workload: ${parts['shell + workload']} s`);
-  assert.equal(parts['page renderer'], 0);
+  // No renderer of ours runs here; a Chromium elsewhere on the machine (another suite's) may tick.
+  assert.ok(parts['page renderer'] < 0.05, `page renderer: ${parts['page renderer']} s`);
   assert.ok(machineBusy > 0 && machineBusy <= 1, `machine busy: ${machineBusy}`);
 });
 

@@ -3,7 +3,7 @@
 import { isLoopback, parseClassArgs } from './cli-args.ts';
 import { classText } from './texts.ts';
 import { startClassServer, type RunningClassServer } from '../class-server.ts';
-import { StoreVersionError } from '../store/class-store.ts';
+import { StoreInUseError, StoreVersionError } from '../store/class-store.ts';
 
 async function main(): Promise<number> {
   const parsed = parseClassArgs(process.argv.slice(2), process.env);
@@ -22,6 +22,7 @@ async function main(): Promise<number> {
     server = await startClassServer({ host: options.host, port: options.port, name: options.name, dataDir: options.dataDir });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') console.error(classText('portInUse', { port: options.port }));
+    else if (error instanceof StoreInUseError) console.error(classText('dataFolderInUse', { dataDir: error.dataDir }));
     else if (error instanceof StoreVersionError) console.error(classText('newerDataFolder', { dataDir: error.dataDir, found: error.found, known: error.known }));
     else console.error(classText('startFailed', { message: error instanceof Error ? error.message : String(error) }));
     return 1;

@@ -4,7 +4,9 @@
 // stores at most a fixed number of events and bytes, counted in its row as they are stored, and
 // the class at most a fixed number of bytes, counted in one row of its own in the same
 // transaction. The trainer's big reads (the feed's backlog, the export) read in pages. The file
-// records the schema version it is kept in (PRAGMA user_version); a newer one is refused.
+// records the schema version it is kept in (PRAGMA user_version); a newer one is refused. The
+// store holds SQLite's exclusive lock on the file from opening to closing, so a second class server
+// on the same folder is refused (StoreInUseError); the process holds it, so a killed one leaves none.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -63,6 +65,19 @@ export class StoreVersionError extends Error {
     super(`The data folder ${dataDir} was written by a newer version of the workshop (class store version ${found}; this one knows versions up to ${known}). Start the class server of the newer workshop, or start this one with another data folder (--data FOLDER).`);
   }
 }
+
+/** Another class server (or another program) has the data folder's SQLite file open: this one leaves it alone. */
+export class StoreInUseError extends Error {
+  override readonly name = 'StoreInUseError';
+
+  constructor(readonly dataDir: string) {
+    super(`The data folder ${dataDir} is already in use by another class server. Stop the other class server and start this one again, or start this one with another data folder (--data FOLDER).`);
+  }
+}
+
+/** SQLITE_BUSY (5), or one of its extended codes: another connection holds the lock this one asked for. */
+const isBusy = (error: unknown): boolean =>
+  (error as { code?: unknown }).code === 'ERR_SQLITE_ERROR' && typeof (error as { errcode?: unknown }).errcode === 'number' && ((error as { errcode: number }).errcode & 0xff) === 5;
 
 /** A page of one kind of event; its WHERE matches the index events_kind_seq (a test holds it). */
 export const KIND_PAGE_SQL =
@@ -125,15 +140,44 @@ export class ClassStore {
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.db = new DatabaseSync(join(dataDir, 'class.sqlite'));
     try {
+      const version = this.lock(dataDir);
       // Before anything writes to the file: a newer schema is left as it is, for the newer version.
-      const version = (this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
       if (version > STORE_VERSION) throw new StoreVersionError(dataDir, version, STORE_VERSION);
       // WAL with synchronous=NORMAL survives a killed process (not a power cut) without an fsync per event.
+      // In exclusive locking mode WAL keeps its index in this process's memory: no -shm file.
       this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
       this.migrate(version);
     } catch (error) {
       this.db.close();
       throw error;
+    }
+  }
+
+  /**
+   * Takes the file for this store alone, before it reads anything, and returns the schema version it
+   * records. One class server per folder: two would each count the seats and the class on their own,
+   * split the class between two dashboards, and the second's writes would fail (SQLITE_BUSY) as 500s.
+   * In exclusive locking mode the connection never lets go of a lock it took; BEGIN EXCLUSIVE takes
+   * the strongest at once, so a second opener (another class server, this code or an older one,
+   * which holds a shared lock while it has the file open) gets SQLITE_BUSY before it has read or
+   * written a byte, and is refused with StoreInUseError. The operating system holds the lock for
+   * the process (fcntl on POSIX, LockFileEx on Windows): it ends with close() or with the process,
+   * however it ends, so a killed class server leaves no lock behind. No busy_timeout: nothing can
+   * hold the file while this store has it, and at opening a wait would only delay the refusal.
+   */
+  private lock(dataDir: string): number {
+    this.db.exec('PRAGMA locking_mode = EXCLUSIVE');
+    try {
+      this.db.exec('BEGIN EXCLUSIVE');
+    } catch (error) {
+      if (isBusy(error)) throw new StoreInUseError(dataDir);
+      throw error;
+    }
+    try {
+      return (this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;
+    } finally {
+      // Nothing was written; the lock stays (exclusive locking mode).
+      this.db.exec('COMMIT');
     }
   }
 
@@ -164,14 +208,16 @@ export class ClassStore {
 
   /**
    * True when events were stored that the counters do not include. An older class server (a
-   * downgrade, or an old copy of the workshop on the same folder, even while this one runs) stores
+   * downgrade, or an old copy of the workshop on the same folder, after this one stopped) stores
    * events without keeping the counters this code trusts, and knows nothing of user_version, so the
    * version alone cannot tell that it wrote after this one; nor can a "dirty" version set while the
    * file is open, since it writes after this one closed the file cleanly. What every class server
    * does when it stores an event is take a new seq: events are never deleted, and AUTOINCREMENT
    * never hands out a seq twice, so the newest seq moves past counted_seq (which this code sets with
    * the counters, in the same transaction). Reading the newest seq is one step down the table's
-   * b-tree, cheap enough for every start and every write; counting the events is not.
+   * b-tree, cheap enough for every start and every write; counting the events is not. While this
+   * store runs, its lock keeps every other writer out; the check at every write is for a file system
+   * that does not lock.
    */
   private countersStale(): boolean {
     const row = this.db.prepare('SELECT counted_seq AS counted, (SELECT COALESCE(MAX(seq), 0) FROM events) AS newest FROM class_storage WHERE id = 1').get() as { counted: number; newest: number };
@@ -284,7 +330,8 @@ export class ClassStore {
     let refusedBy: AddedEvents['refusedBy'];
     this.db.exec('BEGIN IMMEDIATE');
     try {
-      // An older class server on the same folder may have stored events since (countersStale).
+      // An older class server may have stored events since (countersStale): not while this store
+      // holds the lock, but on a file system whose locks do not hold (some network shares) it could.
       if (this.countersStale()) this.recount();
       const counters = this.db.prepare('SELECT stored_events AS events, stored_bytes AS bytes FROM seats WHERE id = ?').get(seat) as { events: number; bytes: number } | undefined;
       let seatEvents = counters?.events ?? 0;

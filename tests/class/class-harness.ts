@@ -61,6 +61,31 @@ export async function startClassProcess(options: { dataDir: string; port?: numbe
   };
 }
 
+/**
+ * Runs `npm run class` as the trainer would, until it exits, in the given language; one that starts
+ * instead (prints its dashboard link) is stopped and reported with what it printed.
+ */
+export function runClassOnce(dataDir: string, lang: string, port = 0): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'class/app/cli.ts', '--port', String(port), '--data', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LANG: lang, LC_ALL: '', LC_MESSAGES: '' },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+    if (/dashboard#trainer=/.test(stdout)) child.kill();
+  });
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill(), 60_000);
+  return new Promise((resolveRun) =>
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolveRun({ code, stdout, stderr });
+    }),
+  );
+}
+
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }

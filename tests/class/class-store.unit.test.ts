@@ -188,19 +188,55 @@ test('events an older class server stored after this one count towards the seat\
   }
 });
 
-test('events an older class server stores while this one has the folder open are counted at this one\'s next write', async () => {
+test('an older class server cannot store while this one has the folder open: its write is refused, and the counters hold', async () => {
   const dataDir = await tempDir('store-downgrade-open');
   try {
     const store = new ClassStore(dataDir, { eventsPerSeat: 5 });
     for (const [id, name] of [['a', 'Ann'], ['b', 'Ben']]) store.addSeat({ id, name, credentialHash: `hash-${id}`, joinedAt: 1 });
     store.addEvents('a', [event()]);
-    // An old copy of the workshop on the same folder at the same time, on another port.
+    // An old copy of the workshop on the same folder at the same time, on another port: it knows
+    // nothing of the lock, opens the file as it always did, and cannot even read it.
     const old = new DatabaseSync(sqliteFile(dataDir));
-    storeAsOlderServer(old, 'before-cap', 'a', [event(), event(), event(), event()]);
+    assert.throws(() => storeAsOlderServer(old, 'before-cap', 'a', [event(), event(), event(), event()]), { code: 'ERR_SQLITE_ERROR', errcode: 5 });
     old.close();
-    const refused = store.addEvents('a', [event()]);
-    assert.deepEqual({ added: refused.added.length, refused: refused.refused, filled: refused.filled }, { added: 0, refused: 1, filled: false });
-    assert.equal(store.storedEventsOf('a'), 5);
+    assert.equal(store.storedEventsOf('a'), 1);
+    const added = store.addEvents('a', [event(), event(), event(), event(), event()]);
+    assert.deepEqual({ added: added.added.length, refused: added.refused, filled: added.filled }, { added: 4, refused: 1, filled: true });
+    assert.equal(store.eventCount(), 5, 'only this one stored');
+    store.close();
+  } finally {
+    await removeDir(dataDir);
+  }
+});
+
+test('a second store on a folder that is open is refused (StoreInUseError) before it reads or writes anything; the first works on', async () => {
+  const dataDir = await tempDir('store-in-use');
+  try {
+    const first = new ClassStore(dataDir);
+    first.addSeat({ id: 'a', name: 'Ann', credentialHash: 'hash-a', joinedAt: 1 });
+    assert.throws(() => new ClassStore(dataDir), { name: 'StoreInUseError', dataDir, message: /in use by another class server.*--data/s });
+    assert.equal(first.addEvents('a', [event()]).added.length, 1, 'the first stores on');
+    first.close();
+    // Closed, the folder is free again: the lock goes with the store.
+    const next = new ClassStore(dataDir);
+    assert.equal(next.storedEventsOf('a'), 1);
+    next.close();
+  } finally {
+    await removeDir(dataDir);
+  }
+});
+
+test('a store is refused while an older class server has the folder open', async () => {
+  const dataDir = await tempDir('store-in-use-older');
+  try {
+    folderOfThisVersion(dataDir, [event()]);
+    // An older class server (no lock of its own) that has read the file, as it does on start.
+    const old = new DatabaseSync(sqliteFile(dataDir));
+    old.prepare('SELECT COUNT(*) FROM events').get();
+    assert.throws(() => new ClassStore(dataDir), { name: 'StoreInUseError' });
+    old.close();
+    const store = new ClassStore(dataDir);
+    assert.equal(store.storedEventsOf('a'), 1);
     store.close();
   } finally {
     await removeDir(dataDir);

@@ -2,12 +2,11 @@
 // older copy of the workshop) does not start: it says, in the trainer's language, what to do, and
 // leaves the folder as it was for the newer version. The real CLI process and its SQLite file.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { after, test } from 'node:test';
 import { ClassStore } from '../../class/store/class-store.ts';
-import { removeDir, tempDir } from './class-harness.ts';
+import { removeDir, runClassOnce, tempDir } from './class-harness.ts';
 
 const dirs: string[] = [];
 after(async () => {
@@ -26,35 +25,13 @@ async function newerFolder(): Promise<{ dataDir: string; version: number }> {
   return { dataDir, version: known + 1 };
 }
 
-/** Runs `npm run class` as the trainer would, until it exits; one that starts instead is stopped and reported. */
-function runClass(dataDir: string, lang: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'class/app/cli.ts', '--port', '0', '--data', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, LANG: lang, LC_ALL: '', LC_MESSAGES: '' },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString();
-    if (/dashboard#trainer=/.test(stdout)) child.kill();
-  });
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const timer = setTimeout(() => child.kill(), 60_000);
-  return new Promise((resolveRun) =>
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      resolveRun({ code, stdout, stderr });
-    }),
-  );
-}
-
 for (const [lang, says] of [
   ['en_US.UTF-8', /newer version of the workshop.*--data/s],
   ['de_DE.UTF-8', /neueren Version des Workshops.*--data/s],
 ] as const) {
   test(`npm run class refuses a data folder of a newer class server and says what to do (${lang})`, async () => {
     const { dataDir, version } = await newerFolder();
-    const run = await runClass(dataDir, lang);
+    const run = await runClassOnce(dataDir, lang);
     assert.equal(run.stdout, '', 'no class is ready, no join line');
     assert.equal(run.code, 1, `exit code 1 (stderr: ${run.stderr})`);
     assert.match(run.stderr, says);

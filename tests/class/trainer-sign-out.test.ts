@@ -47,6 +47,7 @@ function signOutNamingHost(port: number, credential: string, host: string): Prom
   });
 }
 
+/** The trainer rows the SQLite file holds for the credential; read while no class server holds the file (its lock keeps every other reader out). */
 function trainerRows(dataDir: string, credential: string): number {
   const db = new DatabaseSync(join(dataDir, 'class.sqlite'));
   try {
@@ -63,7 +64,9 @@ test('a signed-out trainer credential is refused on feed, export and broadcast, 
   try {
     const credential = await trainerCredential(server);
     assert.deepEqual(await trainerStatuses(server.origin, credential), [200, 200, 200], 'the credential works');
+    await server.kill();
     assert.equal(trainerRows(dataDir, credential), 1);
+    server = await startClassProcess({ dataDir, port: server.port });
 
     // Host and Origin as on every route: a foreign page cannot sign the trainer out.
     assert.equal((await signOut(server.origin, credential, { origin: 'http://evil.example' })).status, 403);
@@ -93,11 +96,11 @@ test('a signed-out trainer credential is refused on feed, export and broadcast, 
     await waitFor('the open feed to end', () => feedEnded, 10_000);
     await open;
 
-    assert.equal(trainerRows(dataDir, credential), 0, 'the hash is gone from the SQLite file');
     assert.deepEqual(await trainerStatuses(server.origin, credential), [401, 401, 401]);
     assert.equal((await signOut(server.origin, credential)).status, 401, 'a second sign-out is refused as well');
 
     await server.kill();
+    assert.equal(trainerRows(dataDir, credential), 0, 'the hash is gone from the SQLite file');
     server = await startClassProcess({ dataDir, port: server.port });
     assert.deepEqual(await trainerStatuses(server.origin, credential), [401, 401, 401], 'still refused after a restart');
     const fresh = await trainerCredential(server);

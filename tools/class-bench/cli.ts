@@ -73,6 +73,14 @@ async function startClass(dataDir: string, port: number): Promise<ClassChild> {
   });
 }
 
+/** Stops the class server politely (it closes its store) and waits until it has exited; once is enough. */
+async function stopClass(server: ClassChild): Promise<void> {
+  if (server.child.exitCode !== null || server.child.signalCode !== null) return;
+  const exited = once(server.child, 'exit');
+  server.child.kill('SIGTERM');
+  await exited.catch(() => {});
+}
+
 /** RSS and CPU time of a process from /proc (Linux). */
 function sample(pid: number): { rssBytes: number; cpuSeconds: number } | undefined {
   try {
@@ -167,6 +175,8 @@ async function main(): Promise<void> {
       return { received: [...d.received], events: d.eventCount() };
     });
     const received = new Map(dashboard.received);
+    // The class server holds its SQLite file alone while it runs (class/store/class-store.ts).
+    await stopClass(server);
     const db = new DatabaseSync(join(dataDir, 'class.sqlite'), { readOnly: true });
     const stored = db.prepare('SELECT COUNT(*) AS n, COUNT(DISTINCT id) AS u FROM events').get() as { n: number; u: number };
     const storedAt = new Map((db.prepare('SELECT id, received_at FROM events').all() as { id: string; received_at: number }[]).map((row) => [row.id, row.received_at]));
@@ -221,8 +231,7 @@ async function main(): Promise<void> {
   } finally {
     for (const child of participants) child.kill('SIGKILL');
     await browser.close();
-    server.child.kill('SIGTERM');
-    await once(server.child, 'exit').catch(() => {});
+    await stopClass(server);
     rmSync(scratch, { recursive: true, force: true });
   }
 }

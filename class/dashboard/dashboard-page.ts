@@ -11,7 +11,6 @@ import {
   type ClassStorage,
   type Seat,
   type SeatBudget,
-  type StoredEvent,
   type StuckRules,
 } from '../../contracts/class-api.ts';
 import { steps as workshopSteps } from '../../content/steps.ts';
@@ -22,7 +21,7 @@ import errorsEn from '../../content/locales/en/errors.json' with { type: 'json' 
 import doctorDe from '../../content/locales/de/doctor.json' with { type: 'json' };
 import doctorEn from '../../content/locales/en/doctor.json' with { type: 'json' };
 import { ARTICLE_MEANS_MS } from './article-numbers.ts';
-import { classView, median, type Cell, type ClassView } from './class-state.ts';
+import { ClassState, median, type Cell, type ClassView } from './class-state.ts';
 
 const CREDENTIAL_KEY = 'workshop.class.trainer';
 /** Set by Sign out: after a reload the tab says how to sign in again, not to use a link already spent. */
@@ -37,12 +36,19 @@ type TextKey = keyof typeof texts;
 const t = (key: TextKey, values: Record<string, string | number> = {}) =>
   texts[key].replace(/\{(\w+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
 
-/** Receive times by event id, for the class benchmark (bench:class) and tests. */
+/**
+ * Receive times by event id, for the class benchmark (bench:class): kept only when the page was
+ * told so before it loaded (`window.__classDashboardRecord = true`), since it grows with every event.
+ */
 const received = new Map<string, number>();
+const recordReceived = (window as unknown as { __classDashboardRecord?: boolean }).__classDashboardRecord === true;
+/** Event messages received, repeats included (bench:class counts repeats by the ids in `received`). */
+let eventsReceived = 0;
 const state = {
   className: '',
   seats: [] as Seat[],
-  events: new Map<number, StoredEvent>(),
+  // What the view needs, kept up to date event by event; the events themselves are not kept.
+  classState: new ClassState(),
   rules: DEFAULT_STUCK_RULES as StuckRules,
   broadcast: null as Broadcast | null,
   storage: { full: false, budgetBytes: 0 } as ClassStorage,
@@ -53,7 +59,9 @@ const state = {
 };
 (window as unknown as { __classDashboard: unknown }).__classDashboard = {
   received,
-  eventCount: () => state.events.size,
+  eventCount: () => eventsReceived,
+  /** How many entries the class state keeps, per part: bounded by seats × steps and caps. */
+  retained: () => state.classState.retained(),
   connection: () => state.connection,
 };
 
@@ -136,8 +144,9 @@ function receive(data: string): void {
     state.seatBudget = message.seatBudget;
   } else if (message.type === 'event') {
     const event = message.event;
-    if (!received.has(event.id)) received.set(event.id, Date.now());
-    state.events.set(event.seq, event);
+    eventsReceived++;
+    if (recordReceived && !received.has(event.id)) received.set(event.id, Date.now());
+    state.classState.add(event);
     state.lastSeq = Math.max(state.lastSeq, event.seq);
   } else if (message.type === 'seat') {
     state.seats = [...state.seats.filter((seat) => seat.id !== message.seat.id), message.seat];
@@ -325,7 +334,7 @@ function signOutButton(): HTMLElement {
 
 let rendered = false;
 function render(): void {
-  const view = classView(state.seats, [...state.events.values()], state.rules, knownSteps, Date.now());
+  const view = state.classState.view(state.seats, state.rules, knownSteps, Date.now());
   const root = document.getElementById('dashboard')!;
   const otherLang = lang === 'de' ? 'en' : 'de';
   // Keep what the trainer is typing: the forms are drawn once, the rest on every change.

@@ -226,6 +226,8 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
         resolveListen();
       });
     });
+    // Later errors of the listening server (a failed accept, say) are logged; they end nothing.
+    server.on('error', (error) => log('error', 'server-error', { error: String(error) }));
     opened.add('server', async () => {
       sockets.closeAll(CLOSE_CODES.serverStopping);
       await registry.closeAll(CLOSE_CODES.serverStopping);

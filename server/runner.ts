@@ -149,116 +149,165 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
   const origins = new OriginPolicy();
   const guard = new TokenGuard(token);
   // Before anything that must be closed again: a refused join link or outbox folder, or an
-  // outbox another runner holds, stops the start here. It joins only once the runner listens
-  // (classroom.start() below).
+  // outbox another runner holds, stops the start here. It joins only once everything else has
+  // started (classroom.start() at the end).
   const classroom = options.class ? await openClassroom(options.class, log) : undefined;
-  const containment = new RunnerContainment({ log, graceMs: options.killGraceMs, cgroups: options.cgroups });
-  // In the background: a slow Docker must not delay the start.
-  const leftoversCleaned = containment.cleanUpLeftovers().catch((error) => log('warn', 'cleanup-failed', { error: String(error) }));
-  const registry = new SessionRegistry({
-    containment,
-    maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
-    idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
-    unattendedTimeoutMs: options.unattendedTimeoutMs ?? DEFAULT_UNATTENDED_TIMEOUT_MS,
-    workspaceRoot,
-    fixturesDir,
-    shell,
-    shellEnv: options.shellEnv,
-    steps,
-    log,
-    observer: classroom?.observer,
-  });
-  const sockets = new TerminalSocketServer({
-    registry,
-    guard,
-    origins,
-    firstMessageTimeoutMs: options.firstMessageTimeoutMs ?? DEFAULT_FIRST_MESSAGE_TIMEOUT_MS,
-    log,
-  });
-  const app = createHttpApp({
-    staticDir,
-    guard,
-    origins,
-    launchUrl: () => launchUrl(),
-    health: () => ({ sessions: registry.size, maxSessions: registry.maxSessions, steps: steps.size }),
-    // The route list: every /api route of the runner, each given only what it uses.
-    apiRoutes: [
-      doctorRoutes({ log }),
-      workspaceResetRoute({ sessions: registry, ownerOf: (request) => guard.ownerOf(request), fixturesDir, log }),
-      classroom?.routes ?? classRoutes({}),
-      ...(classroom ? [classroom.beforeBench] : []),
-      fileRoutes({ sessions: registry, ownerOf: (request) => guard.ownerOf(request), fixturesDir, log }),
-      benchRoutes({
-        log,
-        // Node WASI measures the reader's rebuilt fibonacci.wasm, as the browser variant does;
-        // whatever keeps it from that (an unsafe folder included) leaves it the workshop's.
-        ownModule: (request) => rebuiltModule(() => registry.existingWorkspaceOf(guard.ownerOf(request)), FIBONACCI_MODULE, fixturesDir),
-        // The copy Node WASI runs lives in the runner's private folder, which close() and the
-        // next start's leftover cleanup remove, whatever happens to the benchmark.
-        scratchDir: containment.privateDir,
-        ...options.bench,
-      }),
-      ...(options.extraRoutes ?? []),
-    ],
-    log,
-  });
-
-  // A connection that never finishes its request (an upgrade included) is closed within
-  // seconds, not after Node's default of a minute or more: it must not hold the runner.
-  const server: Server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, app);
-  server.on('upgrade', sockets.handleUpgrade);
-  server.on('clientError', (_error, socket) => socket.destroy());
-  await new Promise<void>((resolveListen, rejectListen) => {
-    server.once('error', (error) => {
-      void leftoversCleaned.then(() => containment.close());
-      rejectListen(error);
-    });
-    server.listen(port, host, () => {
-      server.off('error', rejectListen);
-      resolveListen();
-    });
-  }).catch(async (error: unknown) => {
-    await classroom?.close();
-    throw error;
-  });
-  port = (server.address() as AddressInfo).port;
-  origins.configure(port, reachableNames(host));
-  classroom?.start();
-  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-  const origin = `http://${urlHost}:${port}`;
-  log('info', 'runner-listening', { host, port, shell: shell.file, steps: steps.size, stepSource });
-
-  const launchUrl = () => `${origin}/#${LAUNCH_FRAGMENT_KEY}=${guard.createLaunchCode()}`;
-
-  let closing: Promise<void> | undefined;
-  const close = () => {
-    closing ??= (async () => {
-      server.close();
-      sockets.closeAll(CLOSE_CODES.serverStopping);
-      await registry.closeAll(CLOSE_CODES.serverStopping);
-      await classroom?.close();
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
+  // From here on every part that holds something (the outbox's lock, the private folder and
+  // cgroup, the port) is noted as it opens; a part that fails later closes them all, the last
+  // one first, before the start gives up: docs/classroom.md, "A start that fails".
+  const opened = new StartedParts(log);
+  if (classroom) opened.add('classroom', () => classroom.close());
+  try {
+    const containment = new RunnerContainment({ log, graceMs: options.killGraceMs, cgroups: options.cgroups });
+    // In the background: a slow Docker must not delay the start.
+    const leftoversCleaned = containment.cleanUpLeftovers().catch((error) => log('warn', 'cleanup-failed', { error: String(error) }));
+    opened.add('containment', async () => {
       await leftoversCleaned;
       await containment.close();
-      log('info', 'runner-stopped');
-    })();
-    return closing;
-  };
+    });
+    const registry = new SessionRegistry({
+      containment,
+      maxSessions: options.maxSessions ?? DEFAULT_MAX_SESSIONS,
+      idleTimeoutMs: options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      unattendedTimeoutMs: options.unattendedTimeoutMs ?? DEFAULT_UNATTENDED_TIMEOUT_MS,
+      workspaceRoot,
+      fixturesDir,
+      shell,
+      shellEnv: options.shellEnv,
+      steps,
+      log,
+      observer: classroom?.observer,
+    });
+    const sockets = new TerminalSocketServer({
+      registry,
+      guard,
+      origins,
+      firstMessageTimeoutMs: options.firstMessageTimeoutMs ?? DEFAULT_FIRST_MESSAGE_TIMEOUT_MS,
+      log,
+    });
+    const app = createHttpApp({
+      staticDir,
+      guard,
+      origins,
+      launchUrl: () => launchUrl(),
+      health: () => ({ sessions: registry.size, maxSessions: registry.maxSessions, steps: steps.size }),
+      // The route list: every /api route of the runner, each given only what it uses.
+      apiRoutes: [
+        doctorRoutes({ log }),
+        workspaceResetRoute({ sessions: registry, ownerOf: (request) => guard.ownerOf(request), fixturesDir, log }),
+        classroom?.routes ?? classRoutes({}),
+        ...(classroom ? [classroom.beforeBench] : []),
+        fileRoutes({ sessions: registry, ownerOf: (request) => guard.ownerOf(request), fixturesDir, log }),
+        benchRoutes({
+          log,
+          // Node WASI measures the reader's rebuilt fibonacci.wasm, as the browser variant does;
+          // whatever keeps it from that (an unsafe folder included) leaves it the workshop's.
+          ownModule: (request) => rebuiltModule(() => registry.existingWorkspaceOf(guard.ownerOf(request)), FIBONACCI_MODULE, fixturesDir),
+          // The copy Node WASI runs lives in the runner's private folder, which close() and the
+          // next start's leftover cleanup remove, whatever happens to the benchmark.
+          scratchDir: containment.privateDir,
+          ...options.bench,
+        }),
+        ...(options.extraRoutes ?? []),
+      ],
+      log,
+    });
 
-  return {
-    get url() {
-      return launchUrl();
-    },
-    origin,
-    port,
-    token,
-    stepSource,
-    sessionCount: () => registry.size,
-    sessionPids: () => registry.all().map((session) => session.pid),
-    runnerId: containment.id,
-    leftoversCleaned,
-    bufferedBytes: () => registry.all().reduce((sum, session) => sum + session.serverBufferedBytes, 0),
-    close,
-  };
+    // A connection that never finishes its request (an upgrade included) is closed within
+    // seconds, not after Node's default of a minute or more: it must not hold the runner.
+    const server: Server = createServer({ headersTimeout: HEADERS_TIMEOUT_MS, connectionsCheckingInterval: 1000 }, app);
+    server.on('upgrade', sockets.handleUpgrade);
+    server.on('clientError', (_error, socket) => socket.destroy());
+    await new Promise<void>((resolveListen, rejectListen) => {
+      // Only the listen's own error: one that comes later is not a failed start.
+      server.once('error', rejectListen);
+      server.listen(port, host, () => {
+        server.off('error', rejectListen);
+        resolveListen();
+      });
+    });
+    // Later errors of the listening server (a failed accept, say) are logged; they end nothing.
+    server.on('error', (error) => log('error', 'server-error', { error: String(error) }));
+    opened.add('server', async () => {
+      sockets.closeAll(CLOSE_CODES.serverStopping);
+      await registry.closeAll(CLOSE_CODES.serverStopping);
+      server.closeAllConnections();
+      await new Promise<void>((done) => server.close(() => done()));
+    });
+    port = (server.address() as AddressInfo).port;
+    origins.configure(port, reachableNames(host));
+    const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+    const origin = `http://${urlHost}:${port}`;
+    log('info', 'runner-listening', { host, port, shell: shell.file, steps: steps.size, stepSource });
+
+    const launchUrl = () => `${origin}/#${LAUNCH_FRAGMENT_KEY}=${guard.createLaunchCode()}`;
+
+    let closing: Promise<void> | undefined;
+    const close = () => {
+      closing ??= (async () => {
+        server.close();
+        sockets.closeAll(CLOSE_CODES.serverStopping);
+        await registry.closeAll(CLOSE_CODES.serverStopping);
+        await classroom?.close();
+        server.closeAllConnections();
+        await new Promise<void>((done) => server.close(() => done()));
+        await leftoversCleaned;
+        await containment.close();
+        log('info', 'runner-stopped');
+      })();
+      return closing;
+    };
+
+    // The last part of the start, after everything that could still fail: a runner that does
+    // not start must not have joined (nor sent anything).
+    classroom?.start();
+    return {
+      get url() {
+        return launchUrl();
+      },
+      origin,
+      port,
+      token,
+      stepSource,
+      sessionCount: () => registry.size,
+      sessionPids: () => registry.all().map((session) => session.pid),
+      runnerId: containment.id,
+      leftoversCleaned,
+      bufferedBytes: () => registry.all().reduce((sum, session) => sum + session.serverBufferedBytes, 0),
+      close,
+    };
+  } catch (error) {
+    await opened.closeAll();
+    throw error;
+  }
+}
+
+/**
+ * The parts a start has opened, each with how it is closed. closeAll() closes them the last one
+ * first, each even when one before it failed to close (that one is logged): the start's own
+ * error is what the caller is told.
+ */
+class StartedParts {
+  private readonly parts: { name: string; close: () => Promise<void> | void }[] = [];
+
+  constructor(private readonly log: Log) {}
+
+  add(name: string, close: () => Promise<void> | void): void {
+    this.parts.push({ name, close });
+  }
+
+  async closeAll(): Promise<void> {
+    for (const part of this.parts.reverse()) {
+      try {
+        await part.close();
+      } catch (error) {
+        try {
+          this.log('error', 'start-undo-failed', { part: part.name, error: String(error) });
+        } catch {
+          // A log that fails too: the part stays as it is, the next start cleans up after it.
+        }
+      }
+    }
+    this.parts.length = 0;
+  }
 }

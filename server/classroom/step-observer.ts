@@ -8,6 +8,13 @@ import type { SessionObserver } from '../socket/session-registry.ts';
 import { plainText } from '../steps/terminal-text.ts';
 import type { ClassLink } from './class-link.ts';
 
+/**
+ * The reason of a failed step event whose run threw (an internal error of the runner, not of the
+ * step's command). Not one of the terminal protocol's step failure reasons: the page gets an
+ * `internal` error message instead of a step result (docs/classroom.md).
+ */
+export const INTERNAL_ERROR_REASON = 'internal-error';
+
 /** Output kept per session while a step runs: enough for the last lines. */
 const MAX_KEPT_BYTES = 64 * 1024;
 
@@ -27,6 +34,14 @@ export class StepObserver implements SessionObserver {
   }
 
   message(session: Session, message: ServerMessage): void {
+    if (message.type === 'error') {
+      // A run that threw ends with this error instead of a result (StepRunner.request: the only
+      // 'internal' error a session sends). Were it not recorded, the trainer would see the step
+      // running for ever. One that threw before `running` has no run here: it ran nothing, and
+      // nothing is shared. Other errors (another step requested meanwhile) leave the run as it is.
+      if (message.code === 'internal') this.ended(session, { status: 'failed', reason: INTERNAL_ERROR_REASON });
+      return;
+    }
     if (message.type !== 'step') return;
     if (message.status === 'running') {
       this.running.set(session, { step: message.step, startedAt: Date.now(), chunks: [], bytes: 0 });
@@ -36,21 +51,27 @@ export class StepObserver implements SessionObserver {
       return;
     }
     if (message.status !== 'passed' && message.status !== 'failed') return;
-    const run = this.running.get(session);
     // Only the end of a run that started is an attempt. A result without one is a refusal
     // before anything was typed (needs-bash: a step with no PowerShell form), which may even
     // come while another step runs: that run's record stays, and nothing is shared.
-    if (run?.step !== message.step) return;
+    if (this.running.get(session)?.step !== message.step) return;
+    this.ended(session, { status: message.status, reason: message.reason, knownError: message.hint });
+  }
+
+  /** Records the end of the session's running step, if one runs. */
+  private ended(session: Session, end: { status: 'passed' | 'failed'; reason?: string; knownError?: string }): void {
+    const run = this.running.get(session);
+    if (!run) return;
     this.running.delete(session);
     this.link.lastStepLines = lastLines(Buffer.concat(run.chunks).toString('utf8'));
     this.link.record({
       kind: 'step',
-      step: message.step,
-      status: message.status,
-      ...(message.reason ? { reason: message.reason } : {}),
-      ...(message.hint ? { knownError: message.hint } : {}),
+      step: run.step,
+      status: end.status,
+      ...(end.reason ? { reason: end.reason } : {}),
+      ...(end.knownError ? { knownError: end.knownError } : {}),
       durationMs: Date.now() - run.startedAt,
-      attempt: this.link.attemptOf(message.step),
+      attempt: this.link.attemptOf(run.step),
     });
   }
 

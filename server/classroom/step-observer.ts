@@ -8,13 +8,6 @@ import type { SessionObserver } from '../socket/session-registry.ts';
 import { plainText } from '../steps/terminal-text.ts';
 import type { ClassLink } from './class-link.ts';
 
-/**
- * The reason of a failed step event whose run threw (an internal error of the runner, not of the
- * step's command). Not one of the terminal protocol's step failure reasons: the page gets an
- * `internal` error message instead of a step result (docs/classroom.md).
- */
-export const INTERNAL_ERROR_REASON = 'internal-error';
-
 /** Output kept per session while a step runs: enough for the last lines. */
 const MAX_KEPT_BYTES = 64 * 1024;
 
@@ -34,14 +27,6 @@ export class StepObserver implements SessionObserver {
   }
 
   message(session: Session, message: ServerMessage): void {
-    if (message.type === 'error') {
-      // A run that threw ends with this error instead of a result (StepRunner.request: the only
-      // 'internal' error a session sends). Were it not recorded, the trainer would see the step
-      // running for ever. One that threw before `running` has no run here: it ran nothing, and
-      // nothing is shared. Other errors (another step requested meanwhile) leave the run as it is.
-      if (message.code === 'internal') this.ended(session, { status: 'failed', reason: INTERNAL_ERROR_REASON });
-      return;
-    }
     if (message.type !== 'step') return;
     if (message.status === 'running') {
       this.running.set(session, { step: message.step, startedAt: Date.now(), chunks: [], bytes: 0 });
@@ -51,7 +36,8 @@ export class StepObserver implements SessionObserver {
       return;
     }
     if (message.status !== 'passed' && message.status !== 'failed') return;
-    // Only the end of a run that started is an attempt. A result without one is a refusal
+    // Only the end of a run that started is an attempt (a run the runner could not finish ends
+    // as failed with the reason internal). A result without one is a refusal
     // before anything was typed (needs-bash: a step with no PowerShell form), which may even
     // come while another step runs: that run's record stays, and nothing is shared.
     if (this.running.get(session)?.step !== message.step) return;

@@ -80,14 +80,30 @@ export class StepRunner {
       }
     }
     this.running = step.id;
-    void this.run(step, onError, mode)
-      .catch((error) => onError('internal', `Step "${step.id}" could not run: ${String(error)}`))
+    const progress = { started: false };
+    void this.run(step, onError, mode, progress)
+      .catch((error) => {
+        // A run that threw after `running` ends as failed: the page (and the class) would
+        // otherwise show it running for ever. The error message carries the details.
+        if (progress.started) this.endAsFailed(step.id);
+        onError('internal', `Step "${step.id}" could not run: ${String(error)}`);
+      })
       .finally(() => {
         this.running = undefined;
       });
   }
 
-  private async run(step: Step, onError: (code: ErrorCode, message: string) => void, mode: 'run' | 'check'): Promise<void> {
+  /** The result of a run the runner itself could not finish. */
+  private endAsFailed(stepId: string): void {
+    this.passed.delete(stepId);
+    try {
+      this.session.send({ type: 'step', step: stepId, status: 'failed', reason: 'internal' });
+    } catch {
+      // The socket itself failed: the page learns of it as a lost connection.
+    }
+  }
+
+  private async run(step: Step, onError: (code: ErrorCode, message: string) => void, mode: 'run' | 'check', progress: { started: boolean }): Promise<void> {
     await this.session.waitUntilStarted(SHELL_START_TIMEOUT_MS);
     if (this.ended.aborted) return onError('session-ended', 'The session has ended; reload the page for a new one.');
     // A command that has just printed its last line may not have shown its prompt yet.
@@ -95,6 +111,7 @@ export class StepRunner {
       return onError('shell-busy', 'A command is still running in the terminal; finish it (or press Ctrl-C) and try again.');
     }
     this.session.send({ type: 'step', step: step.id, status: 'running' });
+    progress.started = true;
     const outcome = await this.execute(step, mode);
     if (outcome.passed) {
       this.passed.add(step.id);

@@ -52,7 +52,7 @@ export const STEP_FAILURE_REASONS = [
   'timeout', // ran longer than the step's timeoutSeconds and was interrupted with Ctrl-C
   'folder-missing', // the step's folder in the workspace could not be entered
   'shell-exited', // the session's shell ended while the step ran
-  'internal', // the runner itself failed while the step ran (an error of the runner, not of the command)
+  'runner-failed', // the runner itself failed while the step ran (an error of the runner, not of the command)
   'need-not-passed', // not run: a step it needs (see `need`) has not passed in this session
   'needs-bash', // not run: the session's shell is PowerShell and the step has no PowerShell form (a powershellNote)
 ] as const;

@@ -26,8 +26,11 @@ const DOCTOR_KEY = 'workshop.doctor';
 const DOCTOR_MAX_AGE_MS = 5 * 60 * 1000;
 const MIN_HEIGHT = 120;
 const DEFAULT_HEIGHT = 280;
-/** Error codes that concern the step just requested: the run did not start. */
-const RUN_ERRORS: readonly ErrorCode[] = ['step-running', 'shell-busy', 'unknown-step', 'no-check', 'session-ended'];
+/**
+ * Error codes that concern the step just requested: the run did not start. An internal error of
+ * the runner before `running` is one too (after `running`, a failed result, runner-failed, comes first).
+ */
+const RUN_ERRORS: readonly ErrorCode[] = ['step-running', 'shell-busy', 'unknown-step', 'no-check', 'session-ended', 'internal'];
 
 function storage(kind: 'local' | 'session'): Storage | undefined {
   try {

@@ -37,7 +37,7 @@ export class StepObserver implements SessionObserver {
     }
     if (message.status !== 'passed' && message.status !== 'failed') return;
     // Only the end of a run that started is an attempt (a run the runner could not finish ends
-    // as failed with the reason internal). A result without one is a refusal
+    // as failed with the reason runner-failed). A result without one is a refusal
     // before anything was typed (needs-bash: a step with no PowerShell form), which may even
     // come while another step runs: that run's record stays, and nothing is shared.
     if (this.running.get(session)?.step !== message.step) return;

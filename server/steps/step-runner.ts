@@ -97,7 +97,7 @@ export class StepRunner {
   private endAsFailed(stepId: string): void {
     this.passed.delete(stepId);
     try {
-      this.session.send({ type: 'step', step: stepId, status: 'failed', reason: 'internal' });
+      this.session.send({ type: 'step', step: stepId, status: 'failed', reason: 'runner-failed' });
     } catch {
       // The socket itself failed: the page learns of it as a lost connection.
     }

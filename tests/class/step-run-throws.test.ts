@@ -1,6 +1,6 @@
 // A step run that throws (the step runner's promise rejects, e.g. typing into a session that just
 // ended) is the end of an attempt the class saw start: the observer records it as failed, with
-// the reason internal, so neither the reader's page nor the trainer's dashboard shows it running for
+// the reason runner-failed, so neither the reader's page nor the trainer's dashboard shows it running for
 // ever. A run that throws before anything was typed (before `running`) ran nothing: nothing is
 // recorded. The real StepObserver on a real ClassLink and outbox (not started: what it records
 // stays in the outbox), wired to a real session in a real pty as the session registry wires it;
@@ -102,7 +102,7 @@ async function run(each: Seat, step: string): Promise<void> {
 const stepEvents = async (stateDir: string) =>
   (await outboxOnDisk(stateDir)).peek(100).map((event: ClassEvent) => event.body).filter((body) => body.kind === 'step');
 
-test('a step run that throws after it started ends as failed with the reason internal, on the page and in the class; the next run is the next attempt', { timeout: 60_000 }, async () => {
+test('a step run that throws after it started ends as failed with the reason runner-failed, on the page and in the class; the next run is the next attempt', { timeout: 60_000 }, async () => {
   const each = await seat('throws');
   try {
     const type = each.session.type.bind(each.session);
@@ -114,7 +114,7 @@ test('a step run that throws after it started ends as failed with the reason int
     assert.ok(each.sent.some((m) => m.type === 'step' && m.status === 'running'), 'the run had started');
     // The page's step is over too: a result, not only an error notice (it showed "running" for ever).
     const results = each.sent.filter((m) => m.type === 'step' && m.status !== 'running');
-    assert.deepEqual(results, [{ type: 'step', step: 'say-hello', status: 'failed', reason: 'internal' }]);
+    assert.deepEqual(results, [{ type: 'step', step: 'say-hello', status: 'failed', reason: 'runner-failed' }]);
 
     const recorded = await stepEvents(each.stateDir);
     assert.equal(recorded.length, 2, `running, then its end: ${JSON.stringify(recorded)}`);
@@ -122,14 +122,14 @@ test('a step run that throws after it started ends as failed with the reason int
     assert.deepEqual(running, { kind: 'step', step: 'say-hello', status: 'running', attempt: 1 });
     assert.ok(failed.kind === 'step');
     const { durationMs, ...rest } = failed;
-    assert.deepEqual(rest, { kind: 'step', step: 'say-hello', status: 'failed', reason: 'internal', attempt: 1 });
+    assert.deepEqual(rest, { kind: 'step', step: 'say-hello', status: 'failed', reason: 'runner-failed', attempt: 1 });
     assert.ok(typeof durationMs === 'number' && durationMs >= 0, `with its duration: ${JSON.stringify(failed)}`);
 
     // The attempt is over: the next run (which works) is attempt 2, and its result is its own.
     each.session.type = type;
     await run(each, 'say-hello');
     const after = (await stepEvents(each.stateDir)).map((body) => (body.kind === 'step' ? `${body.status}:${body.attempt}:${body.reason ?? ''}` : body.kind));
-    assert.deepEqual(after, ['running:1:', 'failed:1:internal', 'running:2:', 'passed:2:']);
+    assert.deepEqual(after, ['running:1:', 'failed:1:runner-failed', 'running:2:', 'passed:2:']);
   } finally {
     await each.close();
   }

@@ -27,8 +27,9 @@ const DOCTOR_MAX_AGE_MS = 5 * 60 * 1000;
 const MIN_HEIGHT = 120;
 const DEFAULT_HEIGHT = 280;
 /**
- * Error codes that concern the step just requested: the run did not start. An internal error of
- * the runner before `running` is one too (after `running`, a failed result, runner-failed, comes first).
+ * Error codes that answer the step just requested, before its `running`: the run did not start.
+ * An internal error of the runner then is one too (after `running`, a run that throws ends with a
+ * failed result, runner-failed).
  */
 const RUN_ERRORS: readonly ErrorCode[] = ['step-running', 'shell-busy', 'unknown-step', 'no-check', 'session-ended', 'internal'];
 
@@ -175,7 +176,10 @@ class TerminalDock extends HTMLElement {
     this.session = startSession(this.screen, this.labels.screen, {
       onState: (state) => setRunnerState(state),
       onStep: (message) => {
-        if (message.step === this.pendingRun && message.status !== 'running') this.pendingRun = undefined;
+        // Any answer for the step, `running` included, ends the request: a run that has started is
+        // no longer refused, and an internal error meanwhile (a resize the runner could not
+        // handle) must not put it back to idle while it runs. Its end comes as a result.
+        if (message.step === this.pendingRun) this.pendingRun = undefined;
         publishStep({ source: 'runner', step: message.step, message });
       },
       onError: (code, message) => this.onRunnerError(code, message),

@@ -155,7 +155,7 @@ export class SessionRegistry implements WorkspaceUsers {
         onEnded: (ended) => this.sessions.delete(ended.id),
       });
       if (this.options.observer) this.observe(session, this.options.observer);
-      const entry = { session, steps: new StepRunner(session, this.options.steps, session.endSignal), owner, createdAt: performance.now() };
+      const entry = { session, steps: new StepRunner(session, this.options.steps, session.endSignal, this.options.log), owner, createdAt: performance.now() };
       this.sessions.set(id, entry);
       return entry;
     } finally {

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import type { Step } from '../../contracts/step-schema.ts';
 import { matchKnownError } from './known-errors.ts';
 import type { ErrorCode, StepFailureReason } from '../../contracts/terminal-protocol.ts';
+import type { Log } from '../app/log.ts';
 import type { Session } from '../session/session.ts';
 import type { ShellEvent } from '../shell/shell-markers.ts';
 import { plainText } from './terminal-text.ts';
@@ -49,6 +50,8 @@ export class StepRunner {
     private readonly steps: ReadonlyMap<string, Step>,
     /** Aborted when the session ends: every wait stops at once. */
     private readonly ended: AbortSignal,
+    /** Where a run that throws is told in full: the page says only that the runner failed, and sends the reader here. */
+    private readonly log: Log = () => {},
   ) {}
 
   get runningStep(): string | undefined {
@@ -83,8 +86,9 @@ export class StepRunner {
     const progress = { started: false };
     void this.run(step, onError, mode, progress)
       .catch((error) => {
+        this.log('error', 'step-failed', { session: this.session.id, step: step.id, started: progress.started, error: error instanceof Error ? (error.stack ?? error.message) : String(error) });
         // A run that threw after `running` ends as failed: the page (and the class) would
-        // otherwise show it running for ever. The error message carries the details.
+        // otherwise show it running for ever.
         if (progress.started) this.endAsFailed(step.id);
         onError('internal', `Step "${step.id}" could not run: ${String(error)}`);
       })

@@ -77,3 +77,34 @@ test('en: a run the runner could not finish ends as failed and says to run it ag
     await context.close();
   }
 });
+
+test('en: an internal error while a step runs (about another message) leaves the step running until its result', async () => {
+  const context = await newStepsContext(suite.browser);
+  try {
+    await context.routeWebSocket(/\/api\/terminal/, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((message) => server.send(message));
+      server.onMessage((message) => {
+        ws.send(message);
+        // Right after the run started: what the runner sends when it cannot handle a message.
+        if (typeof message === 'string' && message.includes('"type":"step"') && message.includes(`"${STEP}"`) && message.includes('"running"')) {
+          ws.send(JSON.stringify({ type: 'error', code: 'internal', message: 'The runner could not handle that message.' }));
+        }
+      });
+    });
+    const { page } = await openThroughRunner(context, suite.runner, '/en/setup/');
+    // Every status the step shows, in order.
+    await stepLocator(page, STEP).evaluate((step) => {
+      const seen: string[] = [];
+      (window as unknown as { seenStatuses: string[] }).seenStatuses = seen;
+      new MutationObserver(() => seen.push(step.getAttribute('data-status') ?? '')).observe(step, { attributes: true, attributeFilter: ['data-status'] });
+    });
+    await stepLocator(page, STEP).locator('button.step-run').click();
+    await waitForStatus(page, STEP, ['passed', 'failed'], 60_000);
+    const seen = await page.evaluate(() => (window as unknown as { seenStatuses: string[] }).seenStatuses);
+    assert.ok(seen.includes('running'), JSON.stringify(seen));
+    assert.ok(!seen.slice(seen.indexOf('running')).includes('idle'), `never back to idle while it ran: ${JSON.stringify(seen)}`);
+  } finally {
+    await context.close();
+  }
+});

@@ -1,5 +1,5 @@
 // A step run that throws (the step runner's promise rejects, e.g. typing into a session that just
-// ended) is the end of an attempt the class saw start: the observer records it as failed, with
+// ended) is the end of an attempt the class saw start: the step runner ends it as failed, with
 // the reason runner-failed, so neither the reader's page nor the trainer's dashboard shows it running for
 // ever. A run that throws before anything was typed (before `running`) ran nothing: nothing is
 // recorded. The real StepObserver on a real ClassLink and outbox (not started: what it records
@@ -42,6 +42,8 @@ interface Seat {
   link: ClassLink;
   sent: ServerMessage[];
   errors: ErrorCode[];
+  /** What the step runner logged (the runner's terminal, where the page sends the reader for details). */
+  logged: { event: string; fields?: Record<string, unknown> }[];
   stateDir: string;
   close(): Promise<void>;
 }
@@ -74,13 +76,15 @@ async function seat(name: string): Promise<Seat> {
   };
   observer.sessionStarted(session);
   const errors: ErrorCode[] = [];
-  const runner = new StepRunner(session, steps, session.endSignal);
+  const logged: Seat['logged'] = [];
+  const runner = new StepRunner(session, steps, session.endSignal, (_level, event, fields) => logged.push({ event, fields }));
   return {
     session,
     runner,
     link,
     sent,
     errors,
+    logged,
     stateDir,
     close: async () => {
       await session.end('test over');
@@ -111,6 +115,10 @@ test('a step run that throws after it started ends as failed with the reason run
     };
     await run(each, 'say-hello');
     assert.deepEqual(each.errors, ['internal'], 'the page is told of the internal error');
+    // The page points the reader to the runner's terminal for the details: they must be there.
+    assert.equal(each.logged.length, 1, JSON.stringify(each.logged));
+    assert.equal(each.logged[0].event, 'step-failed');
+    assert.match(String(each.logged[0].fields?.error), /write EIO: the session has just ended/);
     assert.ok(each.sent.some((m) => m.type === 'step' && m.status === 'running'), 'the run had started');
     // The page's step is over too: a result, not only an error notice (it showed "running" for ever).
     const results = each.sent.filter((m) => m.type === 'step' && m.status !== 'running');
@@ -141,6 +149,7 @@ test('a step run that throws before it started (nothing typed) records nothing',
     each.session.waitUntilStarted = () => Promise.reject(new Error('the session could not start'));
     await run(each, 'say-hello');
     assert.deepEqual(each.errors, ['internal']);
+    assert.match(String(each.logged[0]?.fields?.error), /the session could not start/, 'the details are in the runner\'s log');
     assert.ok(!each.sent.some((m) => m.type === 'step'), `no step message: ${JSON.stringify(each.sent)}`);
     assert.deepEqual(await stepEvents(each.stateDir), [], 'nothing ran, nothing is recorded');
   } finally {

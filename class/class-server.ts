@@ -12,6 +12,7 @@ import { FeedHub } from './feed/feed-hub.ts';
 import { HostPolicy } from './security/host-policy.ts';
 import { createClassCode, createCredential, hashCredential } from './security/secrets.ts';
 import { ClassStore, type StoreLimits } from './store/class-store.ts';
+import { classText } from './app/texts.ts';
 
 export interface ClassServerOptions {
   /** The data folder; the class (code, seats, events) continues when it exists. */
@@ -54,7 +55,9 @@ export async function startClassServer(options: ClassServerOptions): Promise<Run
   const trainerLinkHash = { value: hashCredential(linkCode) as string | undefined };
 
   const feed = new FeedHub(options.feedBehindBytes);
-  const api = createClassApi({ store, feed, className, classCode, trainerLinkHash });
+  // On the trainer's terminal (stderr, as the class server's other notices), in the trainer's language.
+  const unknownStepsIgnored = () => console.error(classText('unknownStepsIgnored', { bound: store.limits.unknownSteps }));
+  const api = createClassApi({ store, feed, className, classCode, trainerLinkHash, unknownStepsIgnored });
   const hosts = new HostPolicy();
   let assets: DashboardAssets | undefined;
 

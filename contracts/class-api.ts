@@ -38,6 +38,17 @@ export const MAX_EVENTS_PER_BATCH = 100;
  */
 export const MAX_EVENTS_PER_SEAT = 5_000;
 /**
+ * Step ids the workshop does not know (content/steps.ts) that the class server stores events for,
+ * in the whole class, ever. Every step id is a column of the trainer's seats × steps grid, and a
+ * seat may store MAX_EVENTS_PER_SEAT events, so without a bound one stranger with the class code
+ * could add thousands of made-up columns to every seat's row. Unknown ids are kept at all so that a
+ * participant on a slightly different version of the workshop still shows: such a version adds or
+ * renames a few steps, not dozens, and 16 is more than half the workshop's 26 steps again. Beyond it,
+ * events for a further unknown step are acknowledged (the runner's outbox moves on and keeps the
+ * rest of the batch) but neither stored nor counted.
+ */
+export const MAX_UNKNOWN_STEPS_PER_CLASS = 16;
+/**
  * What one stored event counts towards the byte budgets beyond its body (the body's JSON, in
  * UTF-8 bytes, as it is stored): the row around it, with its id, seat id, times and the entry in
  * the id index. Measured on the class server's SQLite file: 20,000 step events grew it by 155

@@ -50,6 +50,8 @@ export interface ClassApiContext {
   classCode: string;
   /** Hash of the one-time trainer link code; cleared once it is used. */
   trainerLinkHash: { value: string | undefined };
+  /** Tells the trainer's terminal, once per start, that events for unknown steps were ignored (ClassStore.addEvents). */
+  unknownStepsIgnored: () => void;
 }
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
@@ -63,6 +65,8 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
 
 export function createClassApi(context: ClassApiContext) {
   const { store, feed } = context;
+  // Said once per start of the class server: a stranger's flood of made-up steps must not flood the terminal too.
+  let toldIgnored = false;
   // Exports under way, by credential: a sign-out ends them with the credential's feeds.
   const downloads = new TrainerDownloads();
   // Wrong codes and wrong credentials cost a client address; right ones do not.
@@ -142,7 +146,14 @@ export function createClassApi(context: ClassApiContext) {
         }
         const batch = parse(eventBatchSchema, await readJson(request));
         // Stored (and committed) before the answer: an acknowledged event survives a kill.
-        const { added, refused, refusedBy, filled, classFilled } = store.addEvents(seat.id, batch.events);
+        // Events for steps the workshop does not know, beyond the class's bound on them, are ignored:
+        // answered as stored below, so the runner's outbox moves on and keeps the batch's other events
+        // (a refusal would make it drop the whole batch), but not stored, not counted, not on the feed.
+        const { added, refused, refusedBy, filled, classFilled, ignored } = store.addEvents(seat.id, batch.events);
+        if (ignored > 0 && !toldIgnored) {
+          toldIgnored = true;
+          context.unknownStepsIgnored();
+        }
         for (const event of added) feed.publish({ type: 'event', event });
         if (filled) feed.publish({ type: 'seat', seat: { ...seat, full: true } });
         if (classFilled) feed.publish({ type: 'storage', storage: storage() });

@@ -7,6 +7,8 @@
 // records the schema version it is kept in (PRAGMA user_version); a newer one is refused. The
 // store holds SQLite's exclusive lock on the file from opening to closing, so a second class server
 // on the same folder is refused (StoreInUseError); the process holds it, so a killed one leaves none.
+// Events for steps the workshop does not know are stored only for a bounded number of such steps per
+// class (MAX_UNKNOWN_STEPS_PER_CLASS); beyond it they are acknowledged but neither stored nor counted.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
@@ -16,6 +18,7 @@ import {
   MAX_EVENTS_PER_SEAT,
   MAX_STORED_BYTES_PER_CLASS,
   MAX_STORED_BYTES_PER_SEAT,
+  MAX_UNKNOWN_STEPS_PER_CLASS,
   TRAINER_CREDENTIAL_MAX_AGE_MS,
   stuckRulesSchema,
   type Broadcast,
@@ -25,6 +28,7 @@ import {
   type StoredEvent,
   type StuckRules,
 } from '../../contracts/class-api.ts';
+import { steps as workshopSteps } from '../../content/steps.ts';
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -109,6 +113,11 @@ export interface AddedEvents {
   filled: boolean;
   /** True when this batch filled the class. */
   classFilled: boolean;
+  /**
+   * New events not stored because they name a step the workshop does not know while the class holds
+   * its MAX_UNKNOWN_STEPS_PER_CLASS unknown steps: acknowledged like stored ones, counted nowhere.
+   */
+  ignored: number;
 }
 
 interface EventRow {
@@ -125,18 +134,37 @@ export interface StoreLimits {
   eventsPerSeat: number;
   bytesPerSeat: number;
   bytesPerClass: number;
+  /** Step ids the workshop does not know that the class stores events for (MAX_UNKNOWN_STEPS_PER_CLASS). */
+  unknownSteps: number;
 }
+
+/**
+ * The step ids stored step events name, each once: read at opening (and after events were stored
+ * without this store, see countersStale), so the bound on unknown steps holds across a restart
+ * without a table of its own. One pass over the step events (the events_kind_seq index finds them).
+ */
+const STORED_STEPS_SQL = "SELECT DISTINCT json_extract(body, '$.step') AS step FROM events WHERE json_extract(body, '$.kind') = 'step'";
 
 export class ClassStore {
   private readonly db: DatabaseSync;
   readonly limits: StoreLimits;
+  /** The workshop's step ids (content/steps.ts): their events are always stored. */
+  private readonly knownSteps: ReadonlySet<string>;
+  /**
+   * The step ids not in knownSteps that stored events name. Usually at most limits.unknownSteps; a
+   * folder from before the bound may hold more, which keep taking events (they are on the dashboard
+   * already) while no new one is added.
+   */
+  private unknownSteps = new Set<string>();
 
-  constructor(dataDir: string, limits: Partial<StoreLimits> = {}) {
+  constructor(dataDir: string, limits: Partial<StoreLimits> = {}, knownSteps: readonly string[] = workshopSteps.map((step) => step.id)) {
     this.limits = {
       eventsPerSeat: limits.eventsPerSeat ?? MAX_EVENTS_PER_SEAT,
       bytesPerSeat: limits.bytesPerSeat ?? MAX_STORED_BYTES_PER_SEAT,
       bytesPerClass: limits.bytesPerClass ?? MAX_STORED_BYTES_PER_CLASS,
+      unknownSteps: limits.unknownSteps ?? MAX_UNKNOWN_STEPS_PER_CLASS,
     };
+    this.knownSteps = new Set(knownSteps);
     mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     this.db = new DatabaseSync(join(dataDir, 'class.sqlite'));
     try {
@@ -147,6 +175,7 @@ export class ClassStore {
       // In exclusive locking mode WAL keeps its index in this process's memory: no -shm file.
       this.db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;');
       this.migrate(version);
+      this.readUnknownSteps();
     } catch (error) {
       this.db.close();
       throw error;
@@ -235,6 +264,29 @@ export class ClassStore {
     this.db.exec('UPDATE class_storage SET stored_bytes = (SELECT COALESCE(SUM(stored_bytes), 0) FROM seats), counted_seq = (SELECT COALESCE(MAX(seq), 0) FROM events) WHERE id = 1');
   }
 
+  /** Reads the unknown step ids the stored events name (STORED_STEPS_SQL). */
+  private readUnknownSteps(): void {
+    const steps = new Set<string>();
+    for (const { step } of this.db.prepare(STORED_STEPS_SQL).iterate() as IterableIterator<{ step: unknown }>) {
+      if (typeof step === 'string' && !this.knownSteps.has(step)) steps.add(step);
+    }
+    this.unknownSteps = steps;
+  }
+
+  /**
+   * True when the event names a step the workshop does not know and that the class holds no event
+   * for, while the class already holds limits.unknownSteps such steps (`adding` are those this batch
+   * adds). Only step events count: each step id they name is a column of the dashboard's grid
+   * (class/dashboard/class-state.ts, stepOrder). A help request's optional step is not: the view
+   * shows it beside the help request's lines, never as a column, and the help list keeps the latest
+   * 50 whatever they name; so a help request is always stored, since dropping it would lose a
+   * participant's call for help. Doctor and bench events name no step.
+   */
+  private beyondUnknownSteps(body: EventBody, adding: ReadonlySet<string>): boolean {
+    if (body.kind !== 'step' || this.knownSteps.has(body.step) || this.unknownSteps.has(body.step) || adding.has(body.step)) return false;
+    return this.unknownSteps.size + adding.size >= this.limits.unknownSteps;
+  }
+
   private seatIsFull(storedEvents: number, storedBytes: number): boolean {
     return storedEvents >= this.limits.eventsPerSeat || storedBytes >= this.limits.bytesPerSeat;
   }
@@ -321,6 +373,8 @@ export class ClassStore {
    * budget is the last one stored (so a budget is overrun by one event at most, less than 64 KiB),
    * and the new events after it are counted as refused. An id stored before (a retried batch, or
    * another seat's event) is neither stored again nor counted, so retries never fill anything.
+   * An event for a step the workshop does not know, beyond the class's bound on such steps, is
+   * neither stored nor counted nor refused (ignored): its batch is answered as stored.
    */
   addEvents(seat: string, events: readonly ClassEvent[], receivedAt = Date.now()): AddedEvents {
     const insert = this.db.prepare('INSERT OR IGNORE INTO events (id, seat, at, received_at, body) VALUES (?, ?, ?, ?, ?)');
@@ -328,11 +382,18 @@ export class ClassStore {
     const added: StoredEvent[] = [];
     let refused = 0;
     let refusedBy: AddedEvents['refusedBy'];
+    let ignored = 0;
+    // Unknown steps this batch adds: the class holds them once the transaction is committed.
+    const adding = new Set<string>();
     this.db.exec('BEGIN IMMEDIATE');
     try {
       // An older class server may have stored events since (countersStale): not while this store
       // holds the lock, but on a file system whose locks do not hold (some network shares) it could.
-      if (this.countersStale()) this.recount();
+      // Such a server knows no bound on unknown steps, so the ones it stored are read again too.
+      if (this.countersStale()) {
+        this.recount();
+        this.readUnknownSteps();
+      }
       const counters = this.db.prepare('SELECT stored_events AS events, stored_bytes AS bytes FROM seats WHERE id = ?').get(seat) as { events: number; bytes: number } | undefined;
       let seatEvents = counters?.events ?? 0;
       let seatBytes = counters?.bytes ?? 0;
@@ -341,6 +402,10 @@ export class ClassStore {
       const classWasFull = classBytes >= this.limits.bytesPerClass;
       let addedBytes = 0;
       for (const event of events) {
+        if (this.beyondUnknownSteps(event.body, adding)) {
+          ignored++;
+          continue;
+        }
         const keptOutBy = this.seatIsFull(seatEvents, seatBytes) ? 'seat' : classBytes >= this.limits.bytesPerClass ? 'class' : undefined;
         if (keptOutBy === undefined) {
           const body = JSON.stringify(event.body);
@@ -352,6 +417,7 @@ export class ClassStore {
             seatBytes += bytes;
             classBytes += bytes;
             addedBytes += bytes;
+            if (event.body.kind === 'step' && !this.knownSteps.has(event.body.step) && !this.unknownSteps.has(event.body.step)) adding.add(event.body.step);
           }
         } else if (known.get(event.id) === undefined) {
           refused++;
@@ -364,7 +430,9 @@ export class ClassStore {
         this.db.prepare('UPDATE class_storage SET stored_bytes = stored_bytes + ?, counted_seq = ? WHERE id = 1').run(addedBytes, added[added.length - 1].seq);
       }
       this.db.exec('COMMIT');
+      for (const step of adding) this.unknownSteps.add(step);
       return {
+        ignored,
         added,
         refused,
         refusedBy,

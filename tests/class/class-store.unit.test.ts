@@ -283,3 +283,52 @@ test('a data folder from a newer class server is refused, saying so, and left as
     await removeDir(dataDir);
   }
 });
+
+const stepFor = (step: string): ClassEvent => ({ id: randomUUID(), at: 1, body: { kind: 'step', step, status: 'passed', attempt: 1 } });
+const madeUp = (from: number, count: number) => Array.from({ length: count }, (_, n) => `made-up-${from + n}`);
+/** The step ids the folder's stored step events name, as the trainer's dashboard makes columns of them. */
+const storedSteps = (dataDir: string): string[] => {
+  const db = new DatabaseSync(sqliteFile(dataDir));
+  const rows = db.prepare("SELECT DISTINCT json_extract(body, '$.step') AS step FROM events WHERE json_extract(body, '$.kind') = 'step' ORDER BY step").all() as { step: string }[];
+  db.close();
+  return rows.map((row) => row.step).sort();
+};
+
+test('events for steps the workshop does not know are stored for at most the bound of such steps; the rest are ignored, not counted, and known steps and help requests always stored', async () => {
+  const dataDir = await tempDir('store-unknown-steps');
+  try {
+    const store = new ClassStore(dataDir, { unknownSteps: 3 }, ['known-a', 'known-b']);
+    store.addSeat({ id: 'a', name: 'Ann', credentialHash: 'hash-a', joinedAt: 1 });
+    // In one batch: the bound fills in order, and a step the class holds keeps taking events.
+    const batch = [...madeUp(0, 5).map(stepFor), stepFor('known-a'), stepFor('made-up-1'), { id: randomUUID(), at: 1, body: { kind: 'help', step: 'made-up-9', lines: ['?'] } } as ClassEvent];
+    const first = store.addEvents('a', batch);
+    assert.equal(first.ignored, 2, 'made-up-3 and made-up-4');
+    assert.equal(first.refused, 0);
+    assert.equal(first.added.length, 6);
+    assert.equal(store.storedEventsOf('a'), 6, 'the ignored events are not counted against the seat');
+    assert.equal(store.storedBytesOf('a'), first.added.reduce((sum, e) => sum + Buffer.byteLength(JSON.stringify(e.body)) + EVENT_ROW_BYTES, 0));
+    // A later batch: a new unknown step is still ignored, the known ones never.
+    const second = store.addEvents('a', [stepFor('made-up-7'), stepFor('known-b'), stepFor('made-up-2')]);
+    assert.deepEqual([second.ignored, second.added.length], [1, 2]);
+    store.close();
+    assert.deepEqual(storedSteps(dataDir), ['known-a', 'known-b', 'made-up-0', 'made-up-1', 'made-up-2']);
+
+    // Opened again: the bound holds from the stored events.
+    const again = new ClassStore(dataDir, { unknownSteps: 3 }, ['known-a', 'known-b']);
+    const third = again.addEvents('a', [stepFor('made-up-8'), stepFor('made-up-0')]);
+    assert.deepEqual([third.ignored, third.added.length], [1, 1]);
+    again.close();
+
+    // An older class server knows no bound: the unknown steps it stored count once this one sees them
+    // (countersStale), when it opens the folder.
+    olderServerStores(dataDir, 'before-bytes', 'a', madeUp(20, 4).map(stepFor));
+    const reopened = new ClassStore(dataDir, { unknownSteps: 3 }, ['known-a', 'known-b']);
+    // Seven unknown steps are on the dashboard already: they keep taking events, a new one does not come.
+    const fourth = reopened.addEvents('a', [stepFor('made-up-21'), stepFor('made-up-30'), stepFor('known-a')]);
+    assert.deepEqual([fourth.ignored, fourth.added.length], [1, 2]);
+    reopened.close();
+    assert.deepEqual(storedSteps(dataDir), ['known-a', 'known-b', ...['made-up-0', 'made-up-1', 'made-up-2', ...madeUp(20, 4)].sort()]);
+  } finally {
+    await removeDir(dataDir);
+  }
+});

@@ -162,7 +162,9 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
     // In the background: a slow Docker must not delay the start.
     const leftoversCleaned = containment.cleanUpLeftovers().catch((error) => log('warn', 'cleanup-failed', { error: String(error) }));
     opened.add('containment', async () => {
-      await leftoversCleaned;
+      // Other runners' leftovers: a Docker that does not answer (Docker Desktop still starting)
+      // must not hold a stop or a failed start for its timeouts; the next start cleans up again.
+      await atMost(leftoversCleaned, LEFTOVERS_WAIT_MS);
       await containment.close();
     });
     const registry = new SessionRegistry({
@@ -229,6 +231,7 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
     // Later errors of the listening server (a failed accept, say) are logged; they end nothing.
     server.on('error', (error) => log('error', 'server-error', { error: String(error) }));
     opened.add('server', async () => {
+      server.close(); // no new connections while the sessions end
       sockets.closeAll(CLOSE_CODES.serverStopping);
       await registry.closeAll(CLOSE_CODES.serverStopping);
       server.closeAllConnections();
@@ -242,19 +245,11 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
 
     const launchUrl = () => `${origin}/#${LAUNCH_FRAGMENT_KEY}=${guard.createLaunchCode()}`;
 
+    // A stop closes what the start opened, as a failed start does: the server and its sessions,
+    // the containment, then the classroom (its outbox keeps what was not sent).
     let closing: Promise<void> | undefined;
     const close = () => {
-      closing ??= (async () => {
-        server.close();
-        sockets.closeAll(CLOSE_CODES.serverStopping);
-        await registry.closeAll(CLOSE_CODES.serverStopping);
-        await classroom?.close();
-        server.closeAllConnections();
-        await new Promise<void>((done) => server.close(() => done()));
-        await leftoversCleaned;
-        await containment.close();
-        log('info', 'runner-stopped');
-      })();
+      closing ??= opened.closeAll().then(() => log('info', 'runner-stopped'));
       return closing;
     };
 
@@ -280,6 +275,16 @@ export async function startRunner(options: RunnerOptions = {}): Promise<RunningR
     await opened.closeAll();
     throw error;
   }
+}
+
+/** How long a stop or a failed start waits for the cleanup of other runners' leftovers. */
+const LEFTOVERS_WAIT_MS = 1_000;
+
+/** Waits for `promise`, or `ms` at most. */
+async function atMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
 }
 
 /**

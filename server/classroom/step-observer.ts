@@ -40,22 +40,16 @@ export class StepObserver implements SessionObserver {
     // as failed with the reason runner-failed). A result without one is a refusal
     // before anything was typed (needs-bash: a step with no PowerShell form), which may even
     // come while another step runs: that run's record stays, and nothing is shared.
-    if (this.running.get(session)?.step !== message.step) return;
-    this.ended(session, { status: message.status, reason: message.reason, knownError: message.hint });
-  }
-
-  /** Records the end of the session's running step, if one runs. */
-  private ended(session: Session, end: { status: 'passed' | 'failed'; reason?: string; knownError?: string }): void {
     const run = this.running.get(session);
-    if (!run) return;
+    if (run?.step !== message.step) return;
     this.running.delete(session);
     this.link.lastStepLines = lastLines(Buffer.concat(run.chunks).toString('utf8'));
     this.link.record({
       kind: 'step',
       step: run.step,
-      status: end.status,
-      ...(end.reason ? { reason: end.reason } : {}),
-      ...(end.knownError ? { knownError: end.knownError } : {}),
+      status: message.status,
+      ...(message.reason ? { reason: message.reason } : {}),
+      ...(message.hint ? { knownError: message.hint } : {}),
       durationMs: Date.now() - run.startedAt,
       attempt: this.link.attemptOf(run.step),
     });

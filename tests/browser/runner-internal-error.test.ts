@@ -72,7 +72,7 @@ test('en: a run the runner could not finish ends as failed and says to run it ag
     await stepLocator(page, STEP).locator('button.step-run').click();
     assert.equal(await waitForStatus(page, STEP, ['failed'], 60_000), 'failed');
     assert.ok(running, 'the run had started');
-    assert.match((await statusText(page)) ?? '', /The runner failed while this step ran.*Run the step again/);
+    assert.match((await statusText(page)) ?? '', /Something went wrong in the runner while this step ran.*Run the step again/);
   } finally {
     await context.close();
   }

@@ -54,3 +54,8 @@ test('every refusal of the outbox lock has its text in both languages, naming th
     assert.match(de.get(key)!, /starte (dann )?erneut\.$/, `${key} (de) ends with what to do`);
   }
 });
+
+test('a data folder in use: the refusal also names another program holding class.sqlite open, in both languages', () => {
+  assert.match(en.cli.dataFolderInUse, /another class server.*another program \(an SQLite tool, say\) has the folder's class\.sqlite open/s);
+  assert.match(de.cli.dataFolderInUse, /anderen Kurs-Server.*ein anderes Programm \(etwa ein SQLite-Werkzeug\) die Datei class\.sqlite des Ordners offen/s);
+});

@@ -43,8 +43,23 @@ export interface RunningClassServer {
 }
 
 export async function startClassServer(options: ClassServerOptions): Promise<RunningClassServer> {
-  const host = options.host ?? '127.0.0.1';
   const store = new ClassStore(options.dataDir, options.limits);
+  const feed = new FeedHub(options.feedBehindBytes);
+  try {
+    return await serve(options, store, feed);
+  } catch (error) {
+    // A start that fails (the port taken, say) closes what it opened, then rethrows: the store's lock
+    // on the data folder is the process's, so a caller in this process that tries again (on another
+    // port) would otherwise find its own folder in use (StoreInUseError).
+    feed.close();
+    store.close();
+    throw error;
+  }
+}
+
+/** The rest of the start, on the opened store and feed; the HTTP server is closed again if the start fails once it listens. */
+async function serve(options: ClassServerOptions, store: ClassStore, feed: FeedHub): Promise<RunningClassServer> {
+  const host = options.host ?? '127.0.0.1';
   // The class keeps its code and name across restarts, so runners and the dashboard carry on.
   const classCode = store.meta('code') ?? createClassCode();
   store.setMeta('code', classCode);
@@ -54,7 +69,6 @@ export async function startClassServer(options: ClassServerOptions): Promise<Run
   const linkCode = createCredential();
   const trainerLinkHash = { value: hashCredential(linkCode) as string | undefined };
 
-  const feed = new FeedHub(options.feedBehindBytes);
   // On the trainer's terminal (stderr, as the class server's other notices), in the trainer's language.
   const unknownStepsIgnored = () => console.error(classText('unknownStepsIgnored', { bound: store.limits.unknownSteps }));
   const api = createClassApi({ store, feed, className, classCode, trainerLinkHash, unknownStepsIgnored });
@@ -100,7 +114,12 @@ export async function startClassServer(options: ClassServerOptions): Promise<Run
     });
   });
   const port = (server.address() as AddressInfo).port;
-  hosts.configure(host, port);
+  try {
+    hosts.configure(host, port);
+  } catch (error) {
+    await new Promise<void>((done) => server.close(() => done()));
+    throw error;
+  }
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
   const origin = `http://${urlHost}:${port}`;
 

@@ -75,13 +75,32 @@ export class StoreInUseError extends Error {
   override readonly name = 'StoreInUseError';
 
   constructor(readonly dataDir: string) {
-    super(`The data folder ${dataDir} is already in use by another class server. Stop the other class server and start this one again, or start this one with another data folder (--data FOLDER).`);
+    super(`The data folder ${dataDir} is already in use by another class server, or another program (an SQLite tool, say) has its class.sqlite open. Stop the other class server, or close that program, and start this one again, or start this one with another data folder (--data FOLDER).`);
   }
 }
 
-/** SQLITE_BUSY (5), or one of its extended codes: another connection holds the lock this one asked for. */
-const isBusy = (error: unknown): boolean =>
-  (error as { code?: unknown }).code === 'ERR_SQLITE_ERROR' && typeof (error as { errcode?: unknown }).errcode === 'number' && ((error as { errcode: number }).errcode & 0xff) === 5;
+/**
+ * SQLITE_BUSY (5), or one of its extended codes: another connection holds the lock this one asked for.
+ * Node's docs do not say in which version node:sqlite's errors got `errcode` (and the engines floor,
+ * 22.13, may predate it), so SQLite's own message for SQLITE_BUSY counts too where there is no errcode.
+ */
+export const isBusyError = (error: unknown): boolean => {
+  if ((error as { code?: unknown } | undefined)?.code !== 'ERR_SQLITE_ERROR') return false;
+  const errcode = (error as { errcode?: unknown }).errcode;
+  if (typeof errcode === 'number') return (errcode & 0xff) === 5;
+  return error instanceof Error && /database is locked/i.test(error.message);
+};
+
+/**
+ * How long opening waits for a lock another connection holds before StoreInUseError: Windows may let
+ * go of a crashed process's LockFileEx lock only a moment after the process ended. A free folder
+ * does not wait at all.
+ */
+const LOCK_WAIT_MS = 2000;
+/** The pause between two tries of BEGIN EXCLUSIVE while another connection holds the file. */
+const LOCK_RETRY_MS = 50;
+/** A synchronous pause (the store opens synchronously): Atomics.wait on a buffer nobody notifies. */
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /** A page of one kind of event; its WHERE matches the index events_kind_seq (a test holds it). */
 export const KIND_PAGE_SQL =
@@ -191,16 +210,22 @@ export class ClassStore {
    * which holds a shared lock while it has the file open) gets SQLITE_BUSY before it has read or
    * written a byte, and is refused with StoreInUseError. The operating system holds the lock for
    * the process (fcntl on POSIX, LockFileEx on Windows): it ends with close() or with the process,
-   * however it ends, so a killed class server leaves no lock behind. No busy_timeout: nothing can
-   * hold the file while this store has it, and at opening a wait would only delay the refusal.
+   * however it ends, so a killed class server leaves no lock behind (on Windows, a crashed one's may
+   * outlive it by a moment: opening tries again for LOCK_WAIT_MS before it refuses). No busy_timeout:
+   * nothing can hold the file while this store has it.
    */
   private lock(dataDir: string): number {
     this.db.exec('PRAGMA locking_mode = EXCLUSIVE');
-    try {
-      this.db.exec('BEGIN EXCLUSIVE');
-    } catch (error) {
-      if (isBusy(error)) throw new StoreInUseError(dataDir);
-      throw error;
+    const deadline = performance.now() + LOCK_WAIT_MS;
+    for (;;) {
+      try {
+        this.db.exec('BEGIN EXCLUSIVE');
+        break;
+      } catch (error) {
+        if (!isBusyError(error)) throw error;
+        if (performance.now() >= deadline) throw new StoreInUseError(dataDir);
+        pause(LOCK_RETRY_MS);
+      }
     }
     try {
       return (this.db.prepare('PRAGMA user_version').get() as { user_version: number }).user_version;

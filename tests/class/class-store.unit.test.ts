@@ -6,11 +6,13 @@
 // newer class server is refused and left as it was.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
 import { EVENT_ROW_BYTES, MAX_HELP_LINE_CHARS, MAX_HELP_LINES, type ClassEvent } from '../../contracts/class-api.ts';
-import { ClassStore, KIND_PAGE_SQL } from '../../class/store/class-store.ts';
+import { ClassStore, KIND_PAGE_SQL, isBusyError } from '../../class/store/class-store.ts';
 import { removeDir, tempDir } from './class-harness.ts';
 
 const event = (): ClassEvent => ({ id: randomUUID(), at: 1, body: { kind: 'step', step: 'say-hello', status: 'passed', attempt: 1 } });
@@ -214,7 +216,7 @@ test('a second store on a folder that is open is refused (StoreInUseError) befor
   try {
     const first = new ClassStore(dataDir);
     first.addSeat({ id: 'a', name: 'Ann', credentialHash: 'hash-a', joinedAt: 1 });
-    assert.throws(() => new ClassStore(dataDir), { name: 'StoreInUseError', dataDir, message: /in use by another class server.*--data/s });
+    assert.throws(() => new ClassStore(dataDir), { name: 'StoreInUseError', dataDir, message: /in use by another class server.*an SQLite tool.*--data/s });
     assert.equal(first.addEvents('a', [event()]).added.length, 1, 'the first stores on');
     first.close();
     // Closed, the folder is free again: the lock goes with the store.
@@ -331,4 +333,66 @@ test('events for steps the workshop does not know are stored for at most the bou
   } finally {
     await removeDir(dataDir);
   }
+});
+
+/**
+ * Another connection that holds the folder's file with SQLite's exclusive lock, in a worker thread
+ * (a thread of its own, so that it can let go while this one waits), until `releaseAfterMs`.
+ */
+async function holdInWorker(dataDir: string, releaseAfterMs: number): Promise<{ released: Promise<void> }> {
+  const worker = new Worker(
+    `const { DatabaseSync } = require('node:sqlite');
+     const { parentPort, workerData } = require('node:worker_threads');
+     const db = new DatabaseSync(workerData.file);
+     db.exec('PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE');
+     parentPort.postMessage('held');
+     setTimeout(() => { db.exec('COMMIT'); db.close(); }, workerData.releaseAfterMs);`,
+    { eval: true, workerData: { file: sqliteFile(dataDir), releaseAfterMs } },
+  );
+  const [message] = (await once(worker, 'message')) as [string];
+  assert.equal(message, 'held');
+  return { released: once(worker, 'exit').then(() => undefined) };
+}
+
+test('a lock let go shortly after (Windows releases a crashed process\'s lock only after a moment) is waited for: the store opens', async () => {
+  const dataDir = await tempDir('store-lock-late');
+  try {
+    folderOfThisVersion(dataDir, [event()]);
+    const holder = await holdInWorker(dataDir, 500);
+    const started = performance.now();
+    const store = new ClassStore(dataDir);
+    assert.ok(performance.now() - started >= 300, 'it waited for the lock');
+    assert.equal(store.storedEventsOf('a'), 1);
+    store.close();
+    await holder.released;
+  } finally {
+    await removeDir(dataDir);
+  }
+});
+
+test('a lock held on is refused after about 2 s (StoreInUseError); a free folder opens without waiting', async () => {
+  const dataDir = await tempDir('store-lock-held');
+  try {
+    folderOfThisVersion(dataDir, [event()]);
+    const holder = await holdInWorker(dataDir, 4000);
+    const started = performance.now();
+    assert.throws(() => new ClassStore(dataDir), { name: 'StoreInUseError' });
+    const waited = performance.now() - started;
+    assert.ok(waited >= 1500 && waited < 3500, `refused after ${Math.round(waited)} ms`);
+    await holder.released;
+    const free = performance.now();
+    new ClassStore(dataDir).close();
+    assert.ok(performance.now() - free < 1000, 'a free folder opens at once');
+  } finally {
+    await removeDir(dataDir);
+  }
+});
+
+test('SQLITE_BUSY is told by errcode, or by SQLite\'s message where an older Node sets no errcode', () => {
+  assert.equal(isBusyError(Object.assign(new Error('database is locked'), { code: 'ERR_SQLITE_ERROR', errcode: 5 })), true);
+  assert.equal(isBusyError(Object.assign(new Error('database is locked'), { code: 'ERR_SQLITE_ERROR', errcode: 517 })), true, 'an extended code of SQLITE_BUSY');
+  assert.equal(isBusyError(Object.assign(new Error('database is locked'), { code: 'ERR_SQLITE_ERROR' })), true, 'no errcode');
+  assert.equal(isBusyError(Object.assign(new Error('disk I/O error'), { code: 'ERR_SQLITE_ERROR' })), false);
+  assert.equal(isBusyError(Object.assign(new Error('database disk image is malformed'), { code: 'ERR_SQLITE_ERROR', errcode: 11 })), false);
+  assert.equal(isBusyError(new Error('database is locked')), false, 'not an SQLite error');
 });

@@ -54,3 +54,17 @@ test('every refusal of the outbox lock has its text in both languages, naming th
     assert.match(de.get(key)!, /starte (dann )?erneut\.$/, `${key} (de) ends with what to do`);
   }
 });
+
+test('class.json writes keys with a hyphen (Strg-C, Ctrl-C), as runner.json does, in both languages', () => {
+  for (const [lang, texts, key] of [['de', de, 'Strg'], ['en', en, 'Ctrl']] as const) {
+    const all = [...flatten(texts).values()].join('\n');
+    assert.doesNotMatch(all, /\b(Strg|Ctrl)\s*\+\s*\w/, `${lang}: no ${key}+`);
+    assert.match(all, new RegExp(`\\b${key}-C\\b`), `${lang}: ${key}-C`);
+  }
+  for (const texts of [runnerDe, runnerEn]) assert.doesNotMatch([...flatten(texts).values()].join('\n'), /\b(Strg|Ctrl)\s*\+\s*\w/);
+});
+
+test('a data folder in use: the refusal also names another program holding class.sqlite open, in both languages', () => {
+  assert.match(en.cli.dataFolderInUse, /another class server.*another program \(an SQLite tool, say\) has the folder's class\.sqlite open/s);
+  assert.match(de.cli.dataFolderInUse, /anderen Kurs-Server.*ein anderes Programm \(etwa ein SQLite-Werkzeug\) die Datei class\.sqlite des Ordners offen/s);
+});

@@ -50,8 +50,8 @@ async function stillServes(server: ClassProcess, seat: string): Promise<void> {
 }
 
 for (const [lang, says, samePort] of [
-  ['en_US.UTF-8', /already in use by another class server.*Stop the other class server.*npm run class -- --data NEW-FOLDER/s, false],
-  ['de_DE.UTF-8', /wird schon von einem anderen Kurs-Server benutzt.*Beende den anderen Kurs-Server.*npm run class -- --data NEUER-ORDNER/s, true],
+  ['en_US.UTF-8', /already in use by another class server.*Stop the other class server.*an SQLite tool.*npm run class -- --data NEW-FOLDER/s, false],
+  ['de_DE.UTF-8', /wird schon von einem anderen Kurs-Server benutzt.*Beende den anderen Kurs-Server.*SQLite-Werkzeug.*npm run class -- --data NEUER-ORDNER/s, true],
 ] as const) {
   test(`a second npm run class on the same data folder refuses, says what to do and changes nothing; the first keeps serving (${lang}${samePort ? ', same port' : ', another port'})`, { timeout: 120_000 }, async () => {
     const dataDir = await classFolder('one-per-folder');
@@ -64,7 +64,7 @@ for (const [lang, says, samePort] of [
     assert.equal(second.code, 1, `exit code 1 (stderr: ${second.stderr})`);
     assert.match(second.stderr, says);
     assert.ok(second.stderr.includes(dataDir), `names the folder: ${second.stderr}`);
-    assert.doesNotMatch(second.stderr, /SQLITE|database is locked|is in use\. Choose another|ist belegt/i, 'says what happened in words, not in SQLite\'s, and it is not about the port');
+    assert.doesNotMatch(second.stderr, /SQLITE_|ERR_SQLITE|database is locked|is in use\. Choose another|ist belegt/i, 'says what happened in words, not in SQLite\'s, and it is not about the port');
     assert.deepEqual(await folderState(dataDir), before, 'the folder is as it was');
 
     await stillServes(first, 'Ben');

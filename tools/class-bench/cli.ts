@@ -7,7 +7,8 @@
 //   the dashboard      one page in real Chromium, following the live feed
 //
 // It reports event-to-dashboard latency (p50, p99; the participant's clock at recording to the
-// dashboard's at receipt, same machine), events lost and duplicated, recovery after the
+// dashboard's at receipt, same machine), events lost and duplicated (stored twice), the event
+// messages the dashboard got again for an id it had (the feed's repeats, apart), recovery after the
 // restart, and the class server's peak memory (RSS) and CPU.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -18,6 +19,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { findChromium, LOOPBACK_ONLY_CHROMIUM_FLAGS } from '../../tests/helpers/browser.ts';
+import { dashboardHasAll, deliveries } from './deliveries.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SEATS_PER_PROCESS = 50;
@@ -45,7 +47,7 @@ function parseOptions(argv: string[]): Options {
     else if (arg === '--down-ms') options.downMs = number();
     else if (arg === '--json') options.json = true;
     else if (arg === '--help' || arg === '-h') {
-      console.log('Usage: npm run bench:class -- [--seats N (30)] [--kill-after-ms MS (6000)] [--down-ms MS (1000)] [--json]\n\nRuns the class server, N simulated participants over real HTTP and one dashboard in Chromium,\nkills the class server with SIGKILL mid-run and restarts it, and prints latency, losses,\nduplicates, recovery time, and the class server\'s peak memory and CPU. Details: docs/classroom.md');
+      console.log('Usage: npm run bench:class -- [--seats N (30)] [--kill-after-ms MS (6000)] [--down-ms MS (1000)] [--json]\n\nRuns the class server, N simulated participants over real HTTP and one dashboard in Chromium,\nkills the class server with SIGKILL mid-run and restarts it, and prints latency, losses,\nduplicates, the feed\'s repeats, recovery time, and the class server\'s peak memory and CPU. Details: docs/classroom.md');
       process.exit(0);
     } else throw new Error(`unknown option ${arg}; see --help`);
   }
@@ -161,9 +163,15 @@ async function main(): Promise<void> {
 
     await participantsDone;
     const made = outputs.flatMap((output) => (JSON.parse(output) as { made: { id: string; at: number }[] }).made);
-    // The dashboard catches up: wait until it holds every event (or a minute).
+    // The dashboard catches up: wait until it has received every made event (or a minute). By the
+    // distinct ids it received, not by eventCount(), which counts the feed's repeats too.
     const deadline = Date.now() + 60_000;
-    while (Date.now() < deadline && (await page.evaluate(() => (window as unknown as { __classDashboard: { eventCount(): number } }).__classDashboard.eventCount())) < made.length) {
+    // The ids are fetched only once there are as many as were made: 300 seats make 10,000.
+    type Recorded = { __classDashboard: { received: Map<string, number> } };
+    const receivedSize = () => page.evaluate(() => (window as unknown as Recorded).__classDashboard.received.size);
+    const receivedIds = () => page.evaluate(() => [...(window as unknown as Recorded).__classDashboard.received.keys()]);
+    const hasAll = async () => (await receivedSize()) >= made.length && dashboardHasAll(made, new Set(await receivedIds()));
+    while (Date.now() < deadline && !(await hasAll())) {
       await new Promise((resolveWait) => setTimeout(resolveWait, 200));
     }
     const finishedAt = Date.now();
@@ -184,8 +192,7 @@ async function main(): Promise<void> {
     const storedAt = new Map((db.prepare('SELECT id, received_at FROM events').all() as { id: string; received_at: number }[]).map((row) => [row.id, row.received_at]));
     db.close();
 
-    const lost = made.filter((event) => !received.has(event.id)).length;
-    const duplicated = stored.n - stored.u + (dashboard.events - received.size);
+    const { lost, duplicated, repeated } = deliveries(made, received, dashboard.events, { rows: stored.n, ids: stored.u });
     // Events the restart held up: made before the kill but not on the dashboard by then, or made
     // while the server was down. They waited in outboxes; their wait is the recovery time.
     const delayed = made.filter((event) => (event.at < killedAt && (received.get(event.id) ?? Infinity) > killedAt) || (event.at >= killedAt && event.at <= readyAt));
@@ -210,6 +217,7 @@ async function main(): Promise<void> {
       delayedEvents: delayed.length,
       lost,
       duplicated,
+      repeated,
       serverRestartMs: readyAt - restartAt,
       recoveryMs: caughtUp - restartAt,
       peakRssMb: peakRss / 1e6,
@@ -226,7 +234,7 @@ async function main(): Promise<void> {
       console.log(`  latency      p50 ${figures.latencyP50Ms} ms, p99 ${figures.latencyP99Ms} ms, event recorded -> dashboard received (${figures.steadyEvents} events outside the restart)`);
       console.log(`               recorded -> stored p50 ${figures.toServerP50Ms} ms, p99 ${figures.toServerP99Ms} ms; stored -> dashboard p50 ${figures.storedToDashboardP50Ms} ms, p99 ${figures.storedToDashboardP99Ms} ms`);
       console.log(`               ${figures.delayedEvents} events waited for the restart`);
-      console.log(`  lost         ${figures.lost}   duplicated ${figures.duplicated}   stored ${figures.eventsStored}`);
+      console.log(`  lost         ${figures.lost}   duplicated ${figures.duplicated}   stored ${figures.eventsStored}   repeated on the feed ${figures.repeated}`);
       console.log(`  recovery     server up ${figures.serverRestartMs} ms after restart; dashboard caught up ${figures.recoveryMs} ms after restart`);
       console.log(`  class server peak RSS ${figures.peakRssMb.toFixed(0)} MB, peak CPU ${figures.peakCpuPercent.toFixed(0)} % (1 s samples), ${figures.cpuSeconds.toFixed(1)} CPU s in all, ${figures.cpuMsPerEvent.toFixed(2)} CPU ms per event`);
     }

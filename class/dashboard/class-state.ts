@@ -7,7 +7,15 @@
 // feed brings them, so what the tab holds is bounded by seats × steps and the caps below, not by
 // the events (docs/classroom.md, "The dashboard"). tests/class/dashboard-memory.unit.test.ts
 // shows that both give the same view.
+import { VARIANT_IDS } from '../../contracts/bench-protocol.ts';
 import type { EventBody, Seat, StoredEvent, StuckRules } from '../../contracts/class-api.ts';
+
+/**
+ * The benchmark variants the workshop has. A result for any other (the class server takes any
+ * id of the right shape, and a stranger's seat can make them up by the thousand) gets no bar in
+ * the chart and nothing kept: the bench part stays bounded by seats × these.
+ */
+const KNOWN_VARIANTS: ReadonlySet<string> = new Set(VARIANT_IDS);
 
 /** What the view takes into account at most; each one bounds what the dashboard tab keeps. */
 export interface ViewLimits {
@@ -114,7 +122,7 @@ export function classView(seats: readonly Seat[], events: readonly StoredEvent[]
       help.push({ seq: event.seq, seat: event.seat, step: body.step, lines: body.lines, at: event.at });
     } else if (body.kind === 'doctor') {
       doctorBySeat.set(event.seat, body.checks);
-    } else if (body.kind === 'bench') {
+    } else if (body.kind === 'bench' && KNOWN_VARIANTS.has(body.variant)) {
       bench.set(`${event.seat}\u0000${body.variant}`, { seat: event.seat, variant: body.variant, meanMs: body.meanMs, medianMs: body.medianMs, runs: body.runs });
     }
   }
@@ -270,7 +278,7 @@ export class ClassState {
         if (compare(key, report.first) < 0) report.first = key;
         if (compare(key, report.latest) > 0) Object.assign(report, { latest: key, checks: body.checks });
       }
-    } else {
+    } else if (KNOWN_VARIANTS.has(body.variant)) {
       const id = `${event.seat}\u0000${body.variant}`;
       const row = { seat: event.seat, variant: body.variant, meanMs: body.meanMs, medianMs: body.medianMs, runs: body.runs };
       const result = this.bench.get(id);

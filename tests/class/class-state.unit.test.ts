@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEFAULT_STUCK_RULES, type EventBody, type Seat, type StoredEvent } from '../../contracts/class-api.ts';
-import { classView, median } from '../../class/dashboard/class-state.ts';
+import { ClassState, classView, median } from '../../class/dashboard/class-state.ts';
 
 const seats: Seat[] = ['a', 'b', 'c', 'd'].map((id, i) => ({ id, name: id.toUpperCase(), joinedAt: i, left: false, full: false }));
 let seq = 0;
@@ -66,4 +66,15 @@ test('steps in the workshop order, the doctor across the room, the latest bench 
   assert.deepEqual(view.steps, ['beta', 'zeta']);
   assert.deepEqual(view.doctor, [{ id: 'wasm-runtime:wasmtime', fail: 2, warn: 0, ok: 0, of: 2 }]);
   assert.deepEqual(view.bench, [{ seat: 'a', variant: 'node-wasi', meanMs: 40, medianMs: 39, runs: 10 }]);
+});
+
+test('a benchmark variant the workshop does not have gets no bar and nothing kept, however many', () => {
+  const events = [event('a', 1, { kind: 'bench', variant: 'node-wasi', meanMs: 50, medianMs: 49, runs: 10 })];
+  for (let i = 0; i < 500; i++) events.push(event('a', 2 + i, { kind: 'bench', variant: `made-up-${i}`, meanMs: 1, medianMs: 1, runs: 1 }));
+  const expected = [{ seat: 'a', variant: 'node-wasi', meanMs: 50, medianMs: 49, runs: 10 }];
+  assert.deepEqual(classView(seats, events, DEFAULT_STUCK_RULES, [], 1000).bench, expected);
+  const state = new ClassState();
+  for (const each of events) state.add(each);
+  assert.deepEqual(state.view(seats, DEFAULT_STUCK_RULES, [], 1000).bench, expected);
+  assert.equal(state.retained().bench, 1);
 });

@@ -197,9 +197,12 @@ function showProblem(text: string): void {
 
 const seatName = (id: string) => state.seats.find((seat) => seat.id === id)?.name ?? id;
 
+/** Why a step failed, in the trainer's language; an id this version has no text for (a newer runner's) as it came. */
+const reasonText = (reason: string) => (texts as Record<string, string | undefined>)[`reason.${reason}`] ?? reason;
+
 function cellTitle(cell: Cell): string {
   const parts = [t(`status.${cell.status}` as TextKey), t('attempt', { n: cell.attempt })];
-  if (cell.reason) parts.push(cell.reason);
+  if (cell.reason) parts.push(reasonText(cell.reason));
   if (cell.knownError) parts.push(cell.knownError);
   if (cell.stuck === 'slow') parts.push(t('stuckSlow', { factor: state.rules.medianFactor }));
   if (cell.stuck === 'failures') parts.push(t('stuckFailures', { n: cell.failuresInRow }));

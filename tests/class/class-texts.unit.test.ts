@@ -9,6 +9,7 @@ import pageEn from '../../content/i18n/en.json' with { type: 'json' };
 import runnerDe from '../../content/locales/de/runner.json' with { type: 'json' };
 import runnerEn from '../../content/locales/en/runner.json' with { type: 'json' };
 import { OUTBOX_LOCK_REASONS } from '../../server/classroom/outbox-lock.ts';
+import { STEP_FAILURE_REASONS } from '../../contracts/terminal-protocol.ts';
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 
@@ -67,4 +68,10 @@ test('class.json writes keys with a hyphen (Strg-C, Ctrl-C), as runner.json does
 test('a data folder in use: the refusal also names another program holding class.sqlite open, in both languages', () => {
   assert.match(en.cli.dataFolderInUse, /another class server.*another program \(an SQLite tool, say\) has the folder's class\.sqlite open/s);
   assert.match(de.cli.dataFolderInUse, /anderen Kurs-Server.*ein anderes Programm \(etwa ein SQLite-Werkzeug\) die Datei class\.sqlite des Ordners offen/s);
+});
+
+test('the dashboard names every step failure reason in both languages (a cell showed the raw id)', () => {
+  for (const texts of [de.dashboard, en.dashboard] as Record<string, string>[]) {
+    for (const reason of STEP_FAILURE_REASONS) assert.ok(texts[`reason.${reason}`]?.trim(), `dashboard reason.${reason}`);
+  }
 });

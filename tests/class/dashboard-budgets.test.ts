@@ -28,6 +28,11 @@ before(async () => {
   const answer = await fetch(`${running.origin}${CLASS_PATHS.events}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${filler.credential}` }, body: JSON.stringify({ events }) });
   await answer.arrayBuffer();
   assert.equal(answer.status, 409, 'one event more than the seat holds: the seat is full');
+  const slow = await joinClass(target, 'Slow');
+  const timedOut = [{ id: randomUUID(), at: Date.now(), body: { kind: 'step', step: 'say-hello', status: 'failed', attempt: 1, reason: 'timeout', durationMs: 20_000 } }];
+  const stored = await fetch(`${running.origin}${CLASS_PATHS.events}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${slow.credential}` }, body: JSON.stringify({ events: timedOut }) });
+  await stored.arrayBuffer();
+  assert.equal(stored.status, 200);
 });
 
 after(async () => {
@@ -52,6 +57,28 @@ test("the dashboard's (full) mark names the budgets this class server uses, in E
       const title = (await full.getAttribute('title')) ?? '';
       assert.ok(title.includes(words), `${lang}: names this server's budgets: ${title}`);
       assert.ok(!title.includes(String(MAX_EVENTS_PER_SEAT)) && !title.includes(`${mebibytes(MAX_STORED_BYTES_PER_SEAT)} MiB`), `${lang}: not the defaults: ${title}`);
+      await page.close();
+    }
+  } finally {
+    await browser.close();
+  }
+});
+
+test("a failed cell's title says why in the trainer's language, not as the runner's reason id", { timeout: 60_000 }, async () => {
+  const browser = await launchBrowser();
+  try {
+    for (const [lang, words] of [
+      ['en', 'took too long and was stopped with Ctrl-C'],
+      ['de', 'dauerte zu lange und wurde mit Strg-C abgebrochen'],
+    ] as const) {
+      const page = await browser.newPage();
+      await page.addInitScript((credential) => sessionStorage.setItem('workshop.class.trainer', credential), trainer);
+      await page.goto(`${running.origin}${CLASS_PATHS.dashboard}?lang=${lang}`);
+      const cell = page.locator('tr[data-seat="Slow"] td[data-step="say-hello"][data-status="failed"]');
+      await cell.waitFor({ timeout: 20_000 });
+      const title = (await cell.getAttribute('title')) ?? '';
+      assert.ok(title.includes(words), `${lang}: ${title}`);
+      assert.ok(!/\btimeout\b/.test(title), `${lang}: not the raw id: ${title}`);
       await page.close();
     }
   } finally {

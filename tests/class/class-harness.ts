@@ -6,6 +6,7 @@ import { copyFile, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { once } from 'node:events';
+import { after } from 'node:test';
 import { CLASS_PATHS } from '../../contracts/class-api.ts';
 import { Outbox } from '../../server/classroom/outbox.ts';
 
@@ -23,6 +24,25 @@ export interface ClassProcess {
 
 export async function tempDir(prefix: string): Promise<string> {
   return mkdtemp(joinPath(tmpdir(), `class-${prefix}-`));
+}
+
+/**
+ * What a test file undoes once its tests are done, the last first (servers before their folders):
+ * `cleanUp` adds a step, `classFolder` makes a temp data folder that is removed then.
+ */
+export function afterFile(): { cleanUp(undo: () => Promise<unknown>): void; classFolder(prefix: string): Promise<string> } {
+  const undos: (() => Promise<unknown>)[] = [];
+  after(async () => {
+    for (const undo of undos.reverse()) await undo().catch(() => {});
+  });
+  return {
+    cleanUp: (undo) => void undos.push(undo),
+    async classFolder(prefix) {
+      const dataDir = await tempDir(prefix);
+      undos.push(() => removeDir(dataDir));
+      return dataDir;
+    },
+  };
 }
 
 export async function startClassProcess(options: { dataDir: string; port?: number; name?: string }): Promise<ClassProcess> {

@@ -3,24 +3,15 @@
 // process that tries again on another port gets its own folder, not StoreInUseError. In this
 // process (startClassServer), real SQLite in temp folders, real sockets on loopback.
 import assert from 'node:assert/strict';
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import { startClassServer, type RunningClassServer } from '../../class/class-server.ts';
-import { joinClass, removeDir, tempDir } from './class-harness.ts';
+import { afterFile, joinClass } from './class-harness.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-});
-
-async function classFolder(prefix: string): Promise<string> {
-  const dataDir = await tempDir(prefix);
-  cleanups.push(() => removeDir(dataDir));
-  return dataDir;
-}
+const { cleanUp, classFolder } = afterFile();
 
 async function started(dataDir: string, port?: number): Promise<RunningClassServer> {
   const running = await startClassServer({ dataDir, port, name: 'Retry' });
-  cleanups.push(() => running.close());
+  cleanUp(() => running.close());
   return running;
 }
 

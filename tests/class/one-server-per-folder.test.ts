@@ -8,24 +8,15 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, test } from 'node:test';
-import { joinClass, removeDir, runClassOnce, startClassProcess, tempDir, trainerCredential, type ClassProcess } from './class-harness.ts';
+import { test } from 'node:test';
+import { afterFile, joinClass, runClassOnce, startClassProcess, trainerCredential, type ClassProcess } from './class-harness.ts';
 import { CLASS_PATHS } from '../../contracts/class-api.ts';
 
-const cleanups: (() => Promise<void>)[] = [];
-after(async () => {
-  for (const cleanup of cleanups.reverse()) await cleanup().catch(() => {});
-});
-
-async function classFolder(prefix: string): Promise<string> {
-  const dataDir = await tempDir(prefix);
-  cleanups.push(() => removeDir(dataDir));
-  return dataDir;
-}
+const { cleanUp, classFolder } = afterFile();
 
 async function started(dataDir: string, port?: number): Promise<ClassProcess> {
   const server = await startClassProcess({ dataDir, port, name: 'Room 2' });
-  cleanups.push(() => server.kill('SIGKILL'));
+  cleanUp(() => server.kill('SIGKILL'));
   return server;
 }
 

@@ -6,7 +6,7 @@
 // stays in the outbox), wired to a real session in a real pty as the session registry wires it;
 // the session's `type` (or its wait for the shell) is made to throw.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -20,7 +20,7 @@ import { StepObserver } from '../../server/classroom/step-observer.ts';
 import { RunnerContainment } from '../../server/session/containment.ts';
 import { Session } from '../../server/session/session.ts';
 import { StepRunner } from '../../server/steps/step-runner.ts';
-import { ensureWorkspace } from '../../server/workspace/workspace.ts';
+import { bashSession } from '../helpers/bash-session.ts';
 import { outboxOnDisk, waitFor } from './class-harness.ts';
 
 let root: string;
@@ -50,25 +50,10 @@ interface Seat {
 
 /** A session in a real pty whose messages reach the real observer, as SessionRegistry hands them over. */
 async function seat(name: string): Promise<Seat> {
-  await mkdir(join(root, name), { mode: 0o700 });
-  const workspaceDir = await ensureWorkspace(join(root, name), name, 'fixtures');
-  const home = await mkdtemp(join(root, `${name}-home-`));
   const stateDir = await mkdtemp(join(root, `${name}-outbox-`));
   const link = await ClassLink.open({ target: parseJoinUrl('http://127.0.0.1:9/join/ABCDEFGH')!, seat: name, stateDir, log: silentLog });
   const observer = new StepObserver(link);
-  const session = new Session({
-    id: name,
-    workspaceDir,
-    shell: { kind: 'bash', file: '/bin/bash' },
-    extraEnv: { HOME: home, PS1: '$ ', HISTFILE: join(home, '.history') },
-    cols: 80,
-    rows: 24,
-    idleTimeoutMs: 120_000,
-    log: silentLog,
-    containment: containment.forSession(name, workspaceDir),
-    runnerEnv: (path) => containment.sessionEnv(path),
-    onEnded: () => {},
-  });
+  const session = await bashSession(root, name, containment);
   const sent: ServerMessage[] = [];
   session.send = (message) => {
     sent.push(message);

@@ -3,7 +3,7 @@
 // their timeout and fail with "timeout". Real pty and bash; the session's messages are
 // recorded from Session.send, because an ending session has no socket left to send to.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -13,7 +13,7 @@ import { silentLog } from '../../server/app/log.ts';
 import { RunnerContainment } from '../../server/session/containment.ts';
 import { Session } from '../../server/session/session.ts';
 import { StepRunner } from '../../server/steps/step-runner.ts';
-import { ensureWorkspace } from '../../server/workspace/workspace.ts';
+import { bashSession } from '../helpers/bash-session.ts';
 
 let root: string;
 let containment: RunnerContainment;
@@ -35,22 +35,7 @@ const steps = new Map(
 );
 
 async function startSession(name: string): Promise<{ session: Session; runner: StepRunner; sent: ServerMessage[] }> {
-  await mkdir(join(root, name), { mode: 0o700 });
-  const workspaceDir = await ensureWorkspace(join(root, name), name, 'fixtures');
-  const home = await mkdtemp(join(root, `${name}-home-`));
-  const session = new Session({
-    id: name,
-    workspaceDir,
-    shell: { kind: 'bash', file: '/bin/bash' },
-    extraEnv: { HOME: home, PS1: '$ ', HISTFILE: join(home, '.history') },
-    cols: 80,
-    rows: 24,
-    idleTimeoutMs: 120_000,
-    log: silentLog,
-    containment: containment.forSession(name, workspaceDir),
-    runnerEnv: (path) => containment.sessionEnv(path),
-    onEnded: () => {},
-  });
+  const session = await bashSession(root, name, containment);
   const sent: ServerMessage[] = [];
   session.send = (message) => void sent.push(message);
   return { session, runner: new StepRunner(session, steps, session.endSignal), sent };

@@ -132,8 +132,18 @@ async function follow(): Promise<void> {
 }
 
 function receive(data: string): void {
-  const parsed = feedMessageSchema.safeParse(JSON.parse(data));
-  if (!parsed.success) return;
+  const raw: unknown = JSON.parse(data);
+  const parsed = feedMessageSchema.safeParse(raw);
+  if (!parsed.success) {
+    // The feed begins with a hello that this page cannot read: a class server updated after the
+    // tab was opened (its strict schema refuses what it does not know). The view would stay as it
+    // was, silently; the trainer is told to reload instead. Other messages it cannot read are left out.
+    if ((raw as { type?: unknown } | null)?.type === 'hello') {
+      stopFeed.abort();
+      showProblem(t('pageOutdated'));
+    }
+    return;
+  }
   const message = parsed.data;
   if (message.type === 'hello') {
     state.className = message.className;
@@ -157,6 +167,8 @@ function receive(data: string): void {
 }
 
 let renderTimer: number | undefined;
+/** Draws again every 5 s: the "slow" rule depends on the clock, not only on events. */
+let slowRuleTimer: number | undefined;
 function scheduleRender(): void {
   renderTimer ??= window.setTimeout(() => {
     renderTimer = undefined;
@@ -191,7 +203,13 @@ async function signOut(): Promise<void> {
   showProblem(t('signedOutByYou'));
 }
 
+/** Set once a problem replaced the dashboard: nothing draws over it any more. */
+let stopped = false;
+
 function showProblem(text: string): void {
+  stopped = true;
+  window.clearInterval(slowRuleTimer);
+  window.clearTimeout(renderTimer);
   document.getElementById('dashboard')!.replaceChildren(h('p', { class: 'problem', role: 'alert' }, text));
 }
 
@@ -337,6 +355,7 @@ function signOutButton(): HTMLElement {
 
 let rendered = false;
 function render(): void {
+  if (stopped) return;
   const view = state.classState.view(state.seats, state.rules, knownSteps, Date.now());
   const root = document.getElementById('dashboard')!;
   const otherLang = lang === 'de' ? 'en' : 'de';
@@ -371,6 +390,6 @@ void (async () => {
   }
   token = found;
   // The "slow" rule depends on the clock, not only on events.
-  setInterval(() => scheduleRender(), 5000);
+  slowRuleTimer = window.setInterval(() => scheduleRender(), 5000);
   await follow();
 })();

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { once } from 'node:events';
 import { after } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
 import { CLASS_PATHS } from '../../contracts/class-api.ts';
 import { Outbox } from '../../server/classroom/outbox.ts';
 
@@ -205,4 +206,17 @@ export async function npmStart(args: string[], env: NodeJS.ProcessEnv): Promise<
   cli.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const code = await new Promise<number | null>((resolveExit) => cli.on('exit', (exitCode) => resolveExit(exitCode)));
   return { code, ready, stderr };
+}
+
+/**
+ * A new page of `browser` on the class server's dashboard, signed in as the trainer whose
+ * credential this is (a trainer link's one-time code works once: the test traded it already).
+ * `prepare` runs before the page loads (a listener, a route).
+ */
+export async function dashboardPage(browser: Browser, origin: string, credential: string, options: { lang?: 'de' | 'en'; prepare?: (page: Page) => Promise<unknown> | void } = {}): Promise<Page> {
+  const page = await browser.newPage();
+  await options.prepare?.(page);
+  await page.addInitScript((value) => sessionStorage.setItem('workshop.class.trainer', value), credential);
+  await page.goto(`${origin}${CLASS_PATHS.dashboard}${options.lang ? `?lang=${options.lang}` : ''}`);
+  return page;
 }

@@ -12,7 +12,7 @@ import type { Log } from '../../server/app/log.ts';
 import { ClassLink } from '../../server/classroom/class-link.ts';
 import { parseJoinUrl } from '../../server/classroom/join-url.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { joinClass, outboxOnDisk, readFeed, removeDir, tempDir, trainerCredential, waitFor } from './class-harness.ts';
+import { dashboardPage, joinClass, outboxOnDisk, readFeed, removeDir, tempDir, trainerCredential, waitFor } from './class-harness.ts';
 
 /** About eight of the largest help requests. */
 const CLASS_BUDGET = 100_000;
@@ -123,9 +123,7 @@ test('the dashboard tells the trainer that the class is full and what to do, in 
   const browser = await launchBrowser();
   try {
     for (const [lang, what] of [['en', /npm run class -- --data/], ['de', /neuen Datenordner[^]*npm run class -- --data/]] as const) {
-      const page = await browser.newPage();
-      await page.addInitScript((credential) => sessionStorage.setItem('workshop.class.trainer', credential), trainer);
-      await page.goto(`${running.origin}${CLASS_PATHS.dashboard}?lang=${lang}`);
+      const page = await dashboardPage(browser, running.origin, trainer, { lang });
       const notice = page.locator('.storage-full[role="alert"]');
       await notice.waitFor({ timeout: 20_000 });
       const text = await notice.innerText();

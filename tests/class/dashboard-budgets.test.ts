@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import { CLASS_PATHS, MAX_EVENTS_PER_SEAT, mebibytes, MAX_STORED_BYTES_PER_SEAT } from '../../contracts/class-api.ts';
 import { startClassServer, type RunningClassServer } from '../../class/class-server.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { joinClass, removeDir, tempDir, trainerCredential } from './class-harness.ts';
+import { dashboardPage, joinClass, removeDir, tempDir, trainerCredential } from './class-harness.ts';
 
 /** Other than the defaults (5,000 events, 2 MiB), and small enough to fill with one batch. */
 const EVENTS_PER_SEAT = 7;
@@ -47,10 +47,7 @@ test("the dashboard's (full) mark names the budgets this class server uses, in E
       ['en', '(full)', `stored ${EVENTS_PER_SEAT} events or 3 MiB`],
       ['de', '(voll)', `hat ${EVENTS_PER_SEAT} Meldungen oder 3 MiB gespeichert`],
     ] as const) {
-      const page = await browser.newPage();
-      // The link's one-time code went to before(); a dashboard tab that has its credential already.
-      await page.addInitScript((credential) => sessionStorage.setItem('workshop.class.trainer', credential), trainer);
-      await page.goto(`${running.origin}${CLASS_PATHS.dashboard}?lang=${lang}`);
+      const page = await dashboardPage(browser, running.origin, trainer, { lang });
       const full = page.locator('tr[data-seat="Filler"][data-full="true"] th');
       await full.waitFor({ timeout: 20_000 });
       assert.match(await full.innerText(), new RegExp(mark.replace(/[()]/g, '\\$&')), lang);
@@ -71,9 +68,7 @@ test("a failed cell's title says why in the trainer's language, not as the runne
       ['en', 'took too long and was stopped with Ctrl-C'],
       ['de', 'dauerte zu lange und wurde mit Strg-C abgebrochen'],
     ] as const) {
-      const page = await browser.newPage();
-      await page.addInitScript((credential) => sessionStorage.setItem('workshop.class.trainer', credential), trainer);
-      await page.goto(`${running.origin}${CLASS_PATHS.dashboard}?lang=${lang}`);
+      const page = await dashboardPage(browser, running.origin, trainer, { lang });
       const cell = page.locator('tr[data-seat="Slow"] td[data-step="say-hello"][data-status="failed"]');
       await cell.waitFor({ timeout: 20_000 });
       const title = (await cell.getAttribute('title')) ?? '';

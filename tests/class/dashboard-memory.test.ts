@@ -11,7 +11,7 @@ import { steps as workshopSteps } from '../../content/steps.ts';
 import { startClassServer, type RunningClassServer } from '../../class/class-server.ts';
 import { VIEW_LIMITS } from '../../class/dashboard/class-state.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { joinClass, removeDir, tempDir, trainerCredential } from './class-harness.ts';
+import { dashboardPage, joinClass, removeDir, tempDir, trainerCredential } from './class-harness.ts';
 
 const SEATS = 8;
 const EVENTS_PER_SEAT = 2_500;
@@ -58,9 +58,7 @@ interface Dashboard {
 test('the dashboard tab keeps per seat and step, not per event: 20,000 events, and no event list', { timeout: 120_000 }, async () => {
   const browser = await launchBrowser();
   try {
-    const page = await browser.newPage();
-    await page.addInitScript((credential) => sessionStorage.setItem('workshop.class.trainer', credential), trainer);
-    await page.goto(`${running.origin}${CLASS_PATHS.dashboard}`);
+    const page = await dashboardPage(browser, running.origin, trainer);
     const total = SEATS * EVENTS_PER_SEAT;
     await page.waitForFunction((n) => (window as unknown as { __classDashboard: Dashboard }).__classDashboard.eventCount() >= n, total, { timeout: 60_000 });
 

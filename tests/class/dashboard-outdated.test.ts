@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 import { CLASS_PATHS } from '../../contracts/class-api.ts';
 import { startClassServer, type RunningClassServer } from '../../class/class-server.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { readFeed, removeDir, tempDir, trainerCredential } from './class-harness.ts';
+import { dashboardPage, readFeed, removeDir, tempDir, trainerCredential } from './class-harness.ts';
 
 let running: RunningClassServer;
 let dataDir: string;
@@ -40,12 +40,14 @@ test('a hello from a newer class server: the tab says to reload, in English and 
       ['en', /older than the class server.*Reload the page/],
       ['de', /älter als der Kurs-Server.*Lade die Seite neu/],
     ] as const) {
-      const page = await browser.newPage();
       const errors: string[] = [];
-      page.on('pageerror', (error) => errors.push(error.message));
-      await page.addInitScript((credential) => sessionStorage.setItem('workshop.class.trainer', credential), trainer);
-      await page.route(`**${CLASS_PATHS.trainerFeed}*`, (route) => route.fulfill({ status: 200, contentType: 'text/event-stream', body: `data: ${newer}\n\n` }));
-      await page.goto(`${running.origin}${CLASS_PATHS.dashboard}?lang=${lang}`);
+      const page = await dashboardPage(browser, running.origin, trainer, {
+        lang,
+        prepare: (page) => {
+          page.on('pageerror', (error) => errors.push(error.message));
+          return page.route(`**${CLASS_PATHS.trainerFeed}*`, (route) => route.fulfill({ status: 200, contentType: 'text/event-stream', body: `data: ${newer}\n\n` }));
+        },
+      });
       const problem = page.locator('.problem[role="alert"]');
       await problem.waitFor({ timeout: 20_000 });
       assert.match(await problem.innerText(), words, lang);
@@ -64,11 +66,8 @@ test('after a sign-out, the tab stays as it is: no redraw over the message, no e
   const browser = await launchBrowser();
   try {
     const credential = await trainerCredential({ origin: own.origin, trainerLink: own.trainerLink });
-    const page = await browser.newPage();
     const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.addInitScript((value) => sessionStorage.setItem('workshop.class.trainer', value), credential);
-    await page.goto(`${own.origin}${CLASS_PATHS.dashboard}?lang=en`);
+    const page = await dashboardPage(browser, own.origin, credential, { lang: 'en', prepare: (page) => void page.on('pageerror', (error) => errors.push(error.message)) });
     await page.locator('button.sign-out').click();
     await page.locator('.problem[role="alert"]').waitFor({ timeout: 20_000 });
     // Longer than the dashboard's 5 s redraw of the "slow" rule.

@@ -12,7 +12,7 @@ import type { Log } from '../../server/app/log.ts';
 import { ClassLink } from '../../server/classroom/class-link.ts';
 import { parseJoinUrl } from '../../server/classroom/join-url.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { joinClass, outboxOnDisk, readFeed, removeDir, startClassProcess, tempDir, trainerCredential, waitFor, type ClassProcess } from './class-harness.ts';
+import { dashboardPage, joinClass, outboxOnDisk, readFeed, removeDir, startClassProcess, tempDir, trainerCredential, waitFor, type ClassProcess } from './class-harness.ts';
 
 let server: ClassProcess;
 let dataDir: string;
@@ -104,10 +104,7 @@ test('a seat is refused with seat-full at its cap, keeps what it stored, and rep
 test('the dashboard marks the full seat, in words the trainer can act on', { timeout: 60_000 }, async () => {
   const browser = await launchBrowser();
   try {
-    const page = await browser.newPage();
-    // The link's one-time code went to before(); a dashboard tab that has its credential already.
-    await page.addInitScript((credential) => sessionStorage.setItem('workshop.class.trainer', credential), trainer);
-    await page.goto(`${server.origin}${CLASS_PATHS.dashboard}`);
+    const page = await dashboardPage(browser, server.origin, trainer);
     const full = page.locator('tr[data-seat="Filler"][data-full="true"] th');
     await full.waitFor({ timeout: 20_000 });
     assert.match(await full.innerText(), /\(full\)/);

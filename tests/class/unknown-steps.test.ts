@@ -13,7 +13,7 @@ import { CLASS_PATHS, MAX_UNKNOWN_STEPS_PER_CLASS, type ClassEvent, type FeedMes
 import { steps as workshopSteps } from '../../content/steps.ts';
 import { ClassStore } from '../../class/store/class-store.ts';
 import { launchBrowser } from '../helpers/browser.ts';
-import { caughtUp, joinClass, readFeed, removeDir, startClassProcess, tempDir, trainerCredential, waitFor, type ClassProcess } from './class-harness.ts';
+import { caughtUp, dashboardPage, joinClass, readFeed, removeDir, startClassProcess, tempDir, trainerCredential, waitFor, type ClassProcess } from './class-harness.ts';
 
 const knownSteps = workshopSteps.map((step) => step.id);
 const known = new Set(knownSteps);
@@ -133,9 +133,7 @@ test('a seat that sends 100 made-up step ids: every answer a success, known step
 test('the dashboard draws the known steps and at most the bound of made-up ones as columns', { timeout: 120_000 }, async () => {
   const browser = await launchBrowser();
   try {
-    const page = await browser.newPage();
-    await page.addInitScript((credential) => sessionStorage.setItem('workshop.class.trainer', credential), trainer);
-    await page.goto(`${server.origin}${CLASS_PATHS.dashboard}`);
+    const page = await dashboardPage(browser, server.origin, trainer);
     // The feed brings the events in the order they were stored: once the cell of the last one is
     // drawn, so is every column.
     const last = (await storedEvents()).filter((event) => event.body.kind === 'step').at(-1)!;
